@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Test fixture: wine-prefix.sh ARCH DIR [PRODUCT_TYPE [BASE_DIR]]
+# Creates (once) an isolated Wine prefix for ARCH in DIR. With PRODUCT_TYPE, the prefix's
+# HKLM\System\CurrentControlSet\Control\ProductOptions\ProductType is set to it (e.g. LanmanNt
+# for a server); with BASE_DIR, DIR starts as a hard-linked copy of that prefix instead of a new
+# wineboot (a prefix is over 1 GB, and the registry files are the only ones that differ).
+#        wine-prefix.sh --shutdown ARCH   (with WINEPREFIX set) stops that prefix's wineserver.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/wine-env.sh"
+if [ "${1:-}" = --shutdown ]; then
+    wine_select "$2"
+    [ -d "${WINEPREFIX:?}" ] && "$WINESERVER" -k 2>/dev/null || true
+    exit 0
+fi
+arch=$1 dir=$2 product=${3:-} base=${4:-}
+wine_select "$arch"
+export WINEPREFIX=$dir
+stamp="$dir/.ntoskrnl-prefix"
+want="arch=$arch product=${product:-default} wine=$("$WINE_LOADER" --version 2>/dev/null || echo unknown)"
+
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "prefix $dir is ready ($want)"
+    exit 0
+fi
+
+if [ "$arch" = i386 ] && ! "$WINE_LOADER" --version >/dev/null 2>&1; then
+    echo "ERROR: 32-bit Wine is installed but this kernel cannot execute it ($WINE_LOADER)." >&2
+    echo "       See tools/setup-debian.sh: without IA-32 emulation it needs qemu-user (binfmt)." >&2
+    exit 1
+fi
+
+rm -rf "$dir"
+mkdir -p "$(dirname "$dir")"
+if [ -n "$base" ]; then
+    [ -f "$base/.ntoskrnl-prefix" ] || { echo "ERROR: base prefix $base is not ready" >&2; exit 1; }
+    cp -al "$base" "$dir"
+    rm -f "$dir/.ntoskrnl-prefix"
+    # Wine rewrites these: give the copy its own files instead of links to the base's.
+    for f in system.reg user.reg userdef.reg; do cp --remove-destination "$base/$f" "$dir/$f"; done
+else
+    echo "creating $arch Wine prefix in $dir"
+    "$WINE_LOADER" wineboot -i >"$dir.wineboot.log" 2>&1 || { cat "$dir.wineboot.log" >&2; exit 1; }
+fi
+if [ -n "$product" ]; then
+    "$WINE_LOADER" reg add 'HKLM\System\CurrentControlSet\Control\ProductOptions' \
+        /v ProductType /t REG_SZ /d "$product" /f >/dev/null
+fi
+# Let wineserver write the registry out before anyone copies or uses the prefix.
+"$WINESERVER" -w
+echo "$want" >"$stamp"
+echo "prefix $dir is ready ($want)"

@@ -1,0 +1,37 @@
+// Bug checks: how the emulated system stops. A bug check writes one line to stderr,
+//   *** STOP: 0x000000C2 (0x00000007,0x00000000,0x00000000,0x00000000) BAD_POOL_CALLER
+// (parameters are pointer-sized, so 16 hex digits on x64 as on a 64-bit Windows stop screen),
+// and ends the process with the bug check code as its exit status. The pool, list and lookaside
+// code raise their Windows bug checks through here; the driver host reports them.
+#pragma once
+
+#include <cstddef>
+
+#include "nt/types.h"
+
+namespace ke {
+
+// Bug check codes the module raises (values from Microsoft's bug check code reference).
+namespace bugcheck_code {
+inline constexpr nt::ULONG irql_not_less_or_equal = 0x0A;
+inline constexpr nt::ULONG bad_pool_header = 0x19;
+inline constexpr nt::ULONG must_succeed_pool_empty = 0x41;
+inline constexpr nt::ULONG bad_pool_caller = 0xC2;
+inline constexpr nt::ULONG driver_verifier_detected_violation = 0xC4;
+inline constexpr nt::ULONG driver_corrupted_expool = 0xC5;
+}  // namespace bugcheck_code
+
+// The symbolic name of a bug check code, or nullptr if the module does not know it.
+const char* bugcheck_name(nt::ULONG code);
+
+// Formats the STOP line (with its trailing newline) into buf; returns its length, truncated to
+// capacity - 1 and always NUL-terminated. Pure, so unit tests check it without dying.
+std::size_t format_bugcheck(char* buf, std::size_t capacity, nt::ULONG code, nt::ULONG_PTR p1, nt::ULONG_PTR p2,
+                            nt::ULONG_PTR p3, nt::ULONG_PTR p4);
+
+// Stops the system: prints the STOP line and terminates the process with `code`. If another
+// thread is already bug checking, the caller parks forever, as other processors do on Windows.
+[[noreturn]] void bug_check(nt::ULONG code, nt::ULONG_PTR p1 = 0, nt::ULONG_PTR p2 = 0, nt::ULONG_PTR p3 = 0,
+                            nt::ULONG_PTR p4 = 0);
+
+}  // namespace ke

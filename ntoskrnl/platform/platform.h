@@ -1,0 +1,28 @@
+// The few services the portable core needs from the system it runs on. The PE module implements
+// them over Win32/ntdll (platform/win32.cpp); the Linux build used by unit tests, sanitizers and
+// fuzzers implements them over POSIX (platform/posix.cpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace platform {
+
+// Writes diagnostic text to the process's standard error, unbuffered.
+void write_stderr(std::string_view text);
+
+// Ends the whole process at once (no DLL detach, no atexit) with the given exit status.
+[[noreturn]] void terminate_process(std::uint32_t exit_status);
+
+// Parks the calling thread forever (used by a second bug check racing the first).
+[[noreturn]] void halt_thread();
+
+// Bytes of physical memory the system reports.
+std::uint64_t physical_memory_bytes();
+
+// Reads REG_SZ HKLM\System\CurrentControlSet\Control\ProductOptions\ProductType into buf
+// (UTF-16, not terminated). Returns the number of characters, or -1 if it could not be read.
+int read_product_type(char16_t* buf, std::size_t capacity);
+
+}  // namespace platform

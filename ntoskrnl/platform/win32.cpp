@@ -1,0 +1,86 @@
+// Win32/ntdll implementation of the platform services for the PE module. The registry is read
+// through ntdll's native API, as the kernel reads it, so the module needs no advapi32.
+#include <windows.h>
+#include <winternl.h>
+
+#include "platform/platform.h"
+
+extern "C" {
+NTSYSAPI NTSTATUS NTAPI NtOpenKey(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES);
+NTSYSAPI NTSTATUS NTAPI NtQueryValueKey(HANDLE, PUNICODE_STRING, ULONG /*KEY_VALUE_INFORMATION_CLASS*/, PVOID,
+                                        ULONG, PULONG);
+}
+
+namespace platform {
+namespace {
+
+// KEY_VALUE_PARTIAL_INFORMATION (ntddk.h), declared here because winternl.h lacks it.
+struct KeyValuePartialInformation {
+    ULONG TitleIndex;
+    ULONG Type;
+    ULONG DataLength;
+    UCHAR Data[1];
+};
+constexpr ULONG KeyValuePartialInformationClass = 2;
+
+UNICODE_STRING make_unicode(const wchar_t* s) {
+    UNICODE_STRING u;
+    u.Buffer = const_cast<PWSTR>(s);
+    u.Length = static_cast<USHORT>(lstrlenW(s) * sizeof(wchar_t));
+    u.MaximumLength = static_cast<USHORT>(u.Length + sizeof(wchar_t));
+    return u;
+}
+
+}  // namespace
+
+void write_stderr(std::string_view text) {
+    HANDLE h = GetStdHandle(STD_ERROR_HANDLE);
+    if (h == nullptr || h == INVALID_HANDLE_VALUE) return;
+    while (!text.empty()) {
+        DWORD written = 0;
+        if (!WriteFile(h, text.data(), static_cast<DWORD>(text.size()), &written, nullptr) || written == 0) return;
+        text.remove_prefix(written);
+    }
+}
+
+void terminate_process(std::uint32_t exit_status) {
+    // TerminateProcess, not ExitProcess: a stopped system runs no DLL detach code.
+    TerminateProcess(GetCurrentProcess(), exit_status);
+    for (;;) Sleep(INFINITE);
+}
+
+void halt_thread() {
+    for (;;) Sleep(INFINITE);
+}
+
+std::uint64_t physical_memory_bytes() {
+    MEMORYSTATUSEX ms;
+    ms.dwLength = sizeof(ms);
+    return GlobalMemoryStatusEx(&ms) ? ms.ullTotalPhys : 0;
+}
+
+int read_product_type(char16_t* buf, std::size_t capacity) {
+    UNICODE_STRING key_name = make_unicode(L"\\Registry\\Machine\\System\\CurrentControlSet\\Control\\ProductOptions");
+    UNICODE_STRING value_name = make_unicode(L"ProductType");
+    OBJECT_ATTRIBUTES attr;
+    InitializeObjectAttributes(&attr, &key_name, OBJ_CASE_INSENSITIVE, nullptr, nullptr);
+    HANDLE key = nullptr;
+    if (NtOpenKey(&key, KEY_QUERY_VALUE, &attr) < 0) return -1;
+
+    alignas(8) unsigned char raw[sizeof(KeyValuePartialInformation) + 64 * sizeof(wchar_t)];
+    ULONG got = 0;
+    NTSTATUS st = NtQueryValueKey(key, &value_name, KeyValuePartialInformationClass, raw, sizeof(raw), &got);
+    CloseHandle(key);
+    if (st < 0) return -1;
+    auto* info = reinterpret_cast<KeyValuePartialInformation*>(raw);
+    if (info->Type != REG_SZ && info->Type != REG_EXPAND_SZ) return -1;
+
+    std::size_t chars = info->DataLength / sizeof(char16_t);
+    const auto* data = reinterpret_cast<const char16_t*>(info->Data);
+    while (chars > 0 && data[chars - 1] == u'\0') --chars;   // drop the terminator(s)
+    if (chars > capacity) chars = capacity;
+    for (std::size_t i = 0; i < chars; ++i) buf[i] = data[i];
+    return static_cast<int>(chars);
+}
+
+}  // namespace platform

@@ -1,0 +1,133 @@
+/*
+ * MmQuerySystemSize and MmIsThisAnNtAsSystem, called the way a driver calls them (driver_side.c,
+ * built against <ddk/ntddk.h>, linked against the project's libntoskrnl.a).
+ *
+ * Usage: mm_system_size [workstation|server]
+ *   The argument states what product type the Wine prefix was given by the test fixture; the
+ *   test checks the prefix really is that, then that the module's answers match it. Without an
+ *   argument (e.g. on Windows) the expectation comes from the registry alone.
+ *
+ * Expected values: windows-behavior.md 3.8 (MmLargeSystem on any machine with 64 MB or more;
+ * MmIsThisAnNtAsSystem TRUE exactly for the LanmanNt and ServerNt product types).
+ */
+#include <windows.h>
+
+#include "driver_side.h"
+#include "pe_imports.h"
+#include "wine_test.h"
+
+enum { MmSmallSystem, MmMediumSystem, MmLargeSystem };
+
+static char registry_product_type[64];
+
+static BOOL read_registry_product_type(void)
+{
+    DWORD size = sizeof(registry_product_type);
+    LSTATUS st = RegGetValueA(HKEY_LOCAL_MACHINE, "System\\CurrentControlSet\\Control\\ProductOptions",
+                              "ProductType", RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ, NULL, registry_product_type,
+                              &size);
+    return st == ERROR_SUCCESS;
+}
+
+static void test_binding(void)
+{
+    HMODULE exe = GetModuleHandleA(NULL), kernel = GetModuleHandleA("ntoskrnl.exe");
+    char exe_path[MAX_PATH], kernel_path[MAX_PATH], *slash;
+    static const char *const imports[] = {"MmQuerySystemSize", "MmIsThisAnNtAsSystem"};
+    unsigned i;
+
+    ok(kernel != NULL, "ntoskrnl.exe is not loaded\n");
+    if (!kernel) return;
+    ok(!pe_is_wine_builtin(kernel), "the loaded ntoskrnl.exe is Wine's builtin module\n");
+
+    GetModuleFileNameA(exe, exe_path, sizeof(exe_path));
+    GetModuleFileNameA(kernel, kernel_path, sizeof(kernel_path));
+    if ((slash = strrchr(exe_path, '\\'))) slash[1] = 0;
+    ok(!_strnicmp(exe_path, kernel_path, strlen(exe_path)) && !strchr(kernel_path + strlen(exe_path), '\\'),
+       "ntoskrnl.exe loaded from %s, not from the test's directory %s\n", kernel_path, exe_path);
+
+    for (i = 0; i < sizeof(imports) / sizeof(imports[0]); i++)
+    {
+        void *bound = pe_bound_import(exe, "ntoskrnl.exe", imports[i]);
+        ok(bound != NULL, "no import of ntoskrnl.exe!%s (undecorated) in the test program\n", imports[i]);
+        ok(pe_contains(kernel, bound), "%s bound to %p, outside ntoskrnl.exe at %p\n", imports[i], bound, kernel);
+        ok(bound == (void *)GetProcAddress(kernel, imports[i]), "%s bound to %p, GetProcAddress says %p\n",
+           imports[i], bound, (void *)GetProcAddress(kernel, imports[i]));
+    }
+}
+
+static DWORD WINAPI query_thread(void *arg)
+{
+    LONG *mismatches = arg;
+    int i, first = driver_query_system_size(), first_as = driver_is_nt_as_system();
+    for (i = 0; i < 1000; i++)
+        if (driver_query_system_size() != first || driver_is_nt_as_system() != first_as)
+            InterlockedIncrement(mismatches);
+    return first | (first_as << 8);
+}
+
+static void test_answers(const char *fixture_product)
+{
+    MEMORYSTATUSEX ms;
+    BOOL server;
+    int size, as;
+
+    if (!read_registry_product_type())
+    {
+        /* Windows always has the value; the module then assumes a workstation, as Windows does. */
+        ok(fixture_product == NULL, "ProductType missing from the registry of a prepared prefix\n");
+        strcpy(registry_product_type, "WinNt");
+    }
+    server = !lstrcmpiA(registry_product_type, "LanmanNt") || !lstrcmpiA(registry_product_type, "ServerNt");
+    trace("ProductType %s\n", registry_product_type);
+    if (fixture_product)
+        ok(server == !strcmp(fixture_product, "server"), "prefix ProductType is %s, the fixture set up a %s\n",
+           registry_product_type, fixture_product);
+
+    as = driver_is_nt_as_system();
+    ok(as == server, "MmIsThisAnNtAsSystem() = %d for ProductType %s\n", as, registry_product_type);
+
+    ms.dwLength = sizeof(ms);
+    GlobalMemoryStatusEx(&ms);
+    size = driver_query_system_size();
+    if (ms.ullTotalPhys >= 64ull << 20)
+        ok(size == MmLargeSystem, "MmQuerySystemSize() = %d with %llu MB of memory, expected MmLargeSystem\n",
+           size, ms.ullTotalPhys >> 20);
+    else
+        skip("only %llu MB of memory: below the MmLargeSystem threshold for every product type\n",
+             ms.ullTotalPhys >> 20);
+}
+
+static void test_stable_across_threads(void)
+{
+    HANDLE threads[4];
+    LONG mismatches = 0;
+    DWORD code, expected = driver_query_system_size() | (driver_is_nt_as_system() << 8);
+    int i;
+
+    for (i = 0; i < 4; i++) threads[i] = CreateThread(NULL, 0, query_thread, &mismatches, 0, NULL);
+    WaitForMultipleObjects(4, threads, TRUE, INFINITE);
+    for (i = 0; i < 4; i++)
+    {
+        GetExitCodeThread(threads[i], &code);
+        ok(code == expected, "thread %d saw %#lx, main thread %#lx\n", i, code, expected);
+        CloseHandle(threads[i]);
+    }
+    ok(mismatches == 0, "answers changed between calls %ld times\n", mismatches);
+}
+
+START_TEST(mm_system_size)
+{
+    char **argv;
+    int argc = winetest_get_mainargs(&argv);
+    const char *fixture_product = argc > 1 ? argv[1] : NULL;
+
+    if (fixture_product && strcmp(fixture_product, "workstation") && strcmp(fixture_product, "server"))
+    {
+        ok(0, "unknown product type argument %s\n", fixture_product);
+        return;
+    }
+    test_binding();
+    test_answers(fixture_product);
+    test_stable_across_threads();
+}

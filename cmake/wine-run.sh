@@ -7,6 +7,6 @@ arch=$1; shift
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/wine-env.sh"
 wine_select "$arch"
-: "${WINEPREFIX:?wine-run.sh: set WINEPREFIX (the tests' fixtures create one per architecture)}"
+: "${WINEPREFIX:?wine-run.sh: set WINEPREFIX (each test fixture creates one per architecture)}"
 export WINEPREFIX
 exec "$WINE_LOADER" "$@"

@@ -5,8 +5,8 @@
 using nt::ULONG;
 using nt::ULONG_PTR;
 
-NT_EXPORT [[noreturn]] void NT_STDCALL KeBugCheckEx(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4) {
+NT_EXPORT [[noreturn]] void NT_API KeBugCheckEx(ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4) {
     ke::bug_check(code, p1, p2, p3, p4);
 }
 
-NT_EXPORT [[noreturn]] void NT_STDCALL KeBugCheck(ULONG code) { ke::bug_check(code); }
+NT_EXPORT [[noreturn]] void NT_API KeBugCheck(ULONG code) { ke::bug_check(code); }

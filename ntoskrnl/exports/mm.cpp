@@ -3,10 +3,8 @@
 #include "exports/abi.h"
 #include "mm/system_size.h"
 
-NT_EXPORT nt::ULONG NT_STDCALL MmQuerySystemSize() {   // MM_SYSTEMSIZE
-    return static_cast<nt::ULONG>(mm::system_size_info().size);
-}
+NT_EXPORT nt::MM_SYSTEMSIZE NT_API MmQuerySystemSize() { return mm::system_size_info().size; }
 
-NT_EXPORT nt::BOOLEAN NT_STDCALL MmIsThisAnNtAsSystem() {
+NT_EXPORT nt::BOOLEAN NT_API MmIsThisAnNtAsSystem() {
     return mm::is_server(mm::system_size_info().product) ? 1 : 0;   // TRUE / FALSE
 }

@@ -29,10 +29,10 @@ ProductType product_type_from_registry(std::u16string_view value) {
 
 bool is_server(ProductType product) { return product != ProductType::win_nt; }
 
-SystemSize system_size_for(std::uint64_t physical_pages, ProductType product) {
-    SystemSize size = physical_pages <= mb_pages(19) ? SystemSize::small : SystemSize::medium;
+nt::MM_SYSTEMSIZE system_size_for(std::uint64_t physical_pages, ProductType product) {
+    nt::MM_SYSTEMSIZE size = physical_pages <= mb_pages(19) ? nt::MmSmallSystem : nt::MmMediumSystem;
     std::uint64_t large_from = is_server(product) ? mb_pages(64) : mb_pages(32);
-    if (physical_pages >= large_from) size = SystemSize::large;
+    if (physical_pages >= large_from) size = nt::MmLargeSystem;
     return size;
 }
 

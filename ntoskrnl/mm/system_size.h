@@ -5,12 +5,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "nt/types.h"
+#include "nt/pool.h"
 
 namespace mm {
-
-// MM_SYSTEMSIZE values (wdm.h): MmSmallSystem 0, MmMediumSystem 1, MmLargeSystem 2.
-enum class SystemSize : nt::ULONG { small = 0, medium = 1, large = 2 };
 
 // NT_PRODUCT_TYPE as RtlGetNtProductType reports it: WinNt 1, LanManNt 2, Server 3.
 enum class ProductType : nt::ULONG { win_nt = 1, lanman_nt = 2, server = 3 };
@@ -24,13 +21,13 @@ ProductType product_type_from_registry(std::u16string_view value);
 // Thresholds (ReactOS mminit.c, the only published ones; Microsoft documents none):
 //   <= 19 MB -> small (ReactOS splits <= 13 MB and <= 19 MB only to size caches), else medium;
 //   then >= 32 MB -> large for a workstation, >= 64 MB for a server.
-SystemSize system_size_for(std::uint64_t physical_pages, ProductType product);
+nt::MM_SYSTEMSIZE system_size_for(std::uint64_t physical_pages, ProductType product);
 
 // TRUE for the two server product types (MSDN: "TRUE if the system is a server").
 bool is_server(ProductType product);
 
 struct SystemSizeInfo {
-    SystemSize size;
+    nt::MM_SYSTEMSIZE size;
     ProductType product;
     std::uint64_t physical_pages;
 };

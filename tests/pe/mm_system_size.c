@@ -22,11 +22,17 @@ static char registry_product_type[64];
 
 static BOOL read_registry_product_type(void)
 {
-    DWORD size = sizeof(registry_product_type);
-    LSTATUS st = RegGetValueA(HKEY_LOCAL_MACHINE, "System\\CurrentControlSet\\Control\\ProductOptions",
-                              "ProductType", RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ, NULL, registry_product_type,
-                              &size);
-    return st == ERROR_SUCCESS;
+    DWORD size = sizeof(registry_product_type) - 1, type = 0;
+    HKEY key;
+    LSTATUS st = RegOpenKeyExA(HKEY_LOCAL_MACHINE, "System\\CurrentControlSet\\Control\\ProductOptions", 0,
+                               KEY_QUERY_VALUE, &key);
+    if (st == ERROR_SUCCESS)
+    {
+        st = RegQueryValueExA(key, "ProductType", NULL, &type, (BYTE *)registry_product_type, &size);
+        RegCloseKey(key);
+    }
+    if (st != ERROR_SUCCESS) trace("reading ProductType failed: %ld\n", (long)st);
+    return st == ERROR_SUCCESS && (type == REG_SZ || type == REG_EXPAND_SZ);
 }
 
 static void test_binding(void)

@@ -5,7 +5,6 @@
 namespace {
 
 using mm::ProductType;
-using mm::SystemSize;
 
 constexpr std::uint64_t mb(std::uint64_t n) { return n * 1024 * 1024 / 4096; }   // in 4 KiB pages
 
@@ -29,21 +28,21 @@ TEST(MmSystemSize, ServerProductTypes) {
 }
 
 TEST(MmSystemSize, WorkstationThresholds) {
-    EXPECT_EQ(mm::system_size_for(mb(8), ProductType::win_nt), SystemSize::small);
-    EXPECT_EQ(mm::system_size_for(mb(13), ProductType::win_nt), SystemSize::small);
-    EXPECT_EQ(mm::system_size_for(mb(19), ProductType::win_nt), SystemSize::small);
-    EXPECT_EQ(mm::system_size_for(mb(19) + 1, ProductType::win_nt), SystemSize::medium);
-    EXPECT_EQ(mm::system_size_for(mb(32) - 1, ProductType::win_nt), SystemSize::medium);
-    EXPECT_EQ(mm::system_size_for(mb(32), ProductType::win_nt), SystemSize::large);
-    EXPECT_EQ(mm::system_size_for(mb(16384), ProductType::win_nt), SystemSize::large);
+    EXPECT_EQ(mm::system_size_for(mb(8), ProductType::win_nt), nt::MmSmallSystem);
+    EXPECT_EQ(mm::system_size_for(mb(13), ProductType::win_nt), nt::MmSmallSystem);
+    EXPECT_EQ(mm::system_size_for(mb(19), ProductType::win_nt), nt::MmSmallSystem);
+    EXPECT_EQ(mm::system_size_for(mb(19) + 1, ProductType::win_nt), nt::MmMediumSystem);
+    EXPECT_EQ(mm::system_size_for(mb(32) - 1, ProductType::win_nt), nt::MmMediumSystem);
+    EXPECT_EQ(mm::system_size_for(mb(32), ProductType::win_nt), nt::MmLargeSystem);
+    EXPECT_EQ(mm::system_size_for(mb(16384), ProductType::win_nt), nt::MmLargeSystem);
 }
 
 TEST(MmSystemSize, ServersNeed64MBToBeLarge) {
     for (ProductType p : {ProductType::lanman_nt, ProductType::server}) {
-        EXPECT_EQ(mm::system_size_for(mb(19), p), SystemSize::small);
-        EXPECT_EQ(mm::system_size_for(mb(32), p), SystemSize::medium);
-        EXPECT_EQ(mm::system_size_for(mb(64) - 1, p), SystemSize::medium);
-        EXPECT_EQ(mm::system_size_for(mb(64), p), SystemSize::large);
+        EXPECT_EQ(mm::system_size_for(mb(19), p), nt::MmSmallSystem);
+        EXPECT_EQ(mm::system_size_for(mb(32), p), nt::MmMediumSystem);
+        EXPECT_EQ(mm::system_size_for(mb(64) - 1, p), nt::MmMediumSystem);
+        EXPECT_EQ(mm::system_size_for(mb(64), p), nt::MmLargeSystem);
     }
 }
 
@@ -54,7 +53,7 @@ TEST(MmSystemSize, ComputedOnceFromThisMachine) {
     EXPECT_GT(a.physical_pages, mb(64));
     // Linux has no registry: the host build is a workstation.
     EXPECT_EQ(a.product, ProductType::win_nt);
-    EXPECT_EQ(a.size, SystemSize::large);
+    EXPECT_EQ(a.size, nt::MmLargeSystem);
 }
 
 }  // namespace

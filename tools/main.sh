@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# README's main command: sets up this machine (Debian 12, root), builds the module for i386 and
+# x86_64, and shows for each what it exports and what MmQuerySystemSize/MmIsThisAnNtAsSystem
+# answer under Wine, on a workstation prefix and on a server (LanmanNt) prefix.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup-debian.sh
+cmake --preset default >/dev/null
+cmake --build --preset default >/dev/null
+
+for arch in i386 x86_64; do
+    bin=build/pe-$arch/bin
+    prefixes=build/pe-$arch/wineprefix
+    printf '\n==================== %s ====================\n' "$arch"
+    build/tools/pe/pe-info "$bin/ntoskrnl.exe"
+    # The same prefixes the tests use; made once, reused afterwards.
+    cmake/wine-prefix.sh "$arch" "$prefixes/workstation" >/dev/null
+    cmake/wine-prefix.sh "$arch" "$prefixes/server" LanmanNt "$prefixes/workstation" >/dev/null
+    for kind in workstation server; do
+        printf -- '\n-- %s under %s Wine, %s prefix:\n' "mmquery.exe" "$arch" "$kind"
+        WINEPREFIX=$PWD/$prefixes/$kind cmake/wine-run.sh "$arch" "$bin/mmquery.exe"
+        WINEPREFIX=$PWD/$prefixes/$kind cmake/wine-prefix.sh --shutdown "$arch"
+    done
+done

@@ -13,7 +13,9 @@ if [ "${1:-}" = --shutdown ]; then
     [ -d "${WINEPREFIX:?}" ] && "$WINESERVER" -k 2>/dev/null || true
     exit 0
 fi
-arch=$1 dir=$2 product=${3:-} base=${4:-}
+arch=$1 product=${3:-}
+dir=$(realpath -m "$2")                          # Wine insists on an absolute WINEPREFIX
+base=${4:+$(realpath -m "$4")}
 wine_select "$arch"
 export WINEPREFIX=$dir
 stamp="$dir/.ntoskrnl-prefix"
@@ -24,7 +26,7 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     exit 0
 fi
 
-if [ "$arch" = i386 ] && ! "$WINE_LOADER" --version >/dev/null 2>&1; then
+if [ "$arch" = i386 ] && ! env -u WINEPREFIX "$WINE_LOADER" --version >/dev/null 2>&1; then
     echo "ERROR: 32-bit Wine is installed but this kernel cannot execute it ($WINE_LOADER)." >&2
     echo "       See tools/setup-debian.sh: without IA-32 emulation it needs qemu-user (binfmt)." >&2
     exit 1

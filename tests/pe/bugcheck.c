@@ -8,6 +8,7 @@
 
 #include "driver_side.h"
 #include "wine_test.h"
+#include "wine_test_child.h"
 
 #ifdef _WIN64
 #define P(x32, x64) x64
@@ -64,45 +65,6 @@ static void run_child_case(const char *name)
     ExitProcess(0x7F);
 }
 
-/* Runs "this.exe child NAME" and returns its exit code and what it wrote to stderr. */
-static DWORD run_child(const char *name, char *err, DWORD err_size)
-{
-    char exe[MAX_PATH], cmd[MAX_PATH + 64];
-    SECURITY_ATTRIBUTES sa = {sizeof(sa), NULL, TRUE};
-    STARTUPINFOA si;
-    PROCESS_INFORMATION pi;
-    HANDLE rd, wr;
-    DWORD got = 0, n, code = 0xFFFFFFFF;
-
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
-    GetModuleFileNameA(NULL, exe, sizeof(exe));
-    snprintf(cmd, sizeof(cmd), "\"%s\" child %s", exe, name);
-    CreatePipe(&rd, &wr, &sa, 0);
-    SetHandleInformation(rd, HANDLE_FLAG_INHERIT, 0);
-    si.dwFlags = STARTF_USESTDHANDLES;
-    si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
-    si.hStdOutput = wr;
-    si.hStdError = wr;
-    if (!CreateProcessA(exe, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi))
-    {
-        ok(0, "CreateProcess failed: %lu\n", GetLastError());
-        CloseHandle(rd);
-        CloseHandle(wr);
-        err[0] = 0;
-        return code;
-    }
-    CloseHandle(wr);
-    while (got + 1 < err_size && ReadFile(rd, err + got, err_size - 1 - got, &n, NULL) && n) got += n;
-    err[got] = 0;
-    WaitForSingleObject(pi.hProcess, INFINITE);
-    GetExitCodeProcess(pi.hProcess, &code);
-    CloseHandle(pi.hProcess);
-    CloseHandle(pi.hThread);
-    CloseHandle(rd);
-    return code;
-}
-
 static void test_cases(void)
 {
     char err[1024];
@@ -110,7 +72,10 @@ static void test_cases(void)
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
     {
-        DWORD code = run_child(cases[i].name, err, sizeof(err));
+        char args[64];
+        DWORD code;
+        snprintf(args, sizeof(args), "child %s", cases[i].name);
+        code = winetest_run_self(args, err, sizeof(err));
         winetest_push_context("%s", cases[i].name);
         ok(code == cases[i].exit_code, "exit code %#lx, expected %#lx\n", code, cases[i].exit_code);
         ok(!strcmp(err, cases[i].line), "stderr was \"%s\", expected \"%s\"\n", err, cases[i].line);
@@ -121,7 +86,7 @@ static void test_cases(void)
 static void test_race(void)
 {
     char err[1024], *second;
-    DWORD code = run_child("race", err, sizeof(err));
+    DWORD code = winetest_run_self("child race", err, sizeof(err));
 
     ok(code == 0xC2 || code == 0x19, "exit code %#lx, expected one of the two racing codes\n", code);
     ok(!strncmp(err, "*** STOP: ", 10), "no STOP line: \"%s\"\n", err);

@@ -21,6 +21,29 @@ void write_stderr(std::string_view text);
 // Bytes of physical memory the system reports.
 std::uint64_t physical_memory_bytes();
 
+// ---- Virtual memory (the pool's address space) ----
+enum class Protection { read_write, read_write_execute };
+
+// Reserves address space (no memory behind it yet); nullptr on failure.
+void* reserve_address_space(std::size_t bytes);
+// Commits [address, address + bytes) inside a reservation with the given protection.
+bool commit(void* address, std::size_t bytes, Protection protection);
+// Returns the memory behind [address, address + bytes) to the system; the range stays reserved
+// and any access to it faults.
+void decommit(void* address, std::size_t bytes);
+
+// ---- Threads ----
+void yield_thread();
+// One pointer of per-thread storage for the pool's thread heaps. tls_slot_allocate() returns a
+// slot id (or -1); get/set are the allocator's hot path.
+int tls_slot_allocate();
+void* tls_get(int slot);
+void tls_set(int slot, void* value);
+
+// Raises a structured exception with this NTSTATUS (noncontinuable), as the kernel's
+// ExRaiseStatus does. Never returns.
+[[noreturn]] void raise_status(std::int32_t status);
+
 // Reads REG_SZ HKLM\System\CurrentControlSet\Control\ProductOptions\ProductType into buf
 // (UTF-16, not terminated). Returns the number of characters, or -1 if it could not be read.
 int read_product_type(char16_t* buf, std::size_t capacity);

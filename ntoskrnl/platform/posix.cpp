@@ -1,5 +1,8 @@
 // Linux implementation of the platform services, for host builds of the core (unit tests,
 // sanitizers, fuzzers). Linux has no registry, so the product type is unknown there.
+#include <pthread.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -32,5 +35,46 @@ std::uint64_t physical_memory_bytes() {
 }
 
 int read_product_type(char16_t*, std::size_t) { return -1; }
+
+void* reserve_address_space(std::size_t bytes) {
+    void* p = ::mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? nullptr : p;
+}
+
+bool commit(void* address, std::size_t bytes, Protection protection) {
+    int prot = PROT_READ | PROT_WRITE | (protection == Protection::read_write_execute ? PROT_EXEC : 0);
+    return ::mprotect(address, bytes, prot) == 0;
+}
+
+void decommit(void* address, std::size_t bytes) {
+    // Fresh inaccessible pages in place of the old ones: the memory goes back, the range stays ours.
+    ::mmap(address, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+}
+
+void yield_thread() { ::sched_yield(); }
+
+namespace {
+pthread_key_t tls_keys[8];
+int tls_key_count = 0;
+}  // namespace
+
+int tls_slot_allocate() {
+    if (tls_key_count == 8 || pthread_key_create(&tls_keys[tls_key_count], nullptr) != 0) return -1;
+    return tls_key_count++;
+}
+
+void* tls_get(int slot) { return pthread_getspecific(tls_keys[slot]); }
+
+void tls_set(int slot, void* value) { pthread_setspecific(tls_keys[slot], value); }
+
+void raise_status(std::int32_t status) {
+    // No structured exceptions on Linux: the host build reports and aborts (unit tests use death tests).
+    char msg[64] = "raise_status: status 0x";
+    std::size_t n = 23;
+    for (int i = 7; i >= 0; --i) msg[n++] = "0123456789ABCDEF"[(static_cast<std::uint32_t>(status) >> (i * 4)) & 0xF];
+    msg[n++] = '\n';
+    write_stderr(std::string_view(msg, n));
+    std::abort();
+}
 
 }  // namespace platform

@@ -59,6 +59,48 @@ std::uint64_t physical_memory_bytes() {
     return GlobalMemoryStatusEx(&ms) ? ms.ullTotalPhys : 0;
 }
 
+void* reserve_address_space(std::size_t bytes) {
+    return VirtualAlloc(nullptr, bytes, MEM_RESERVE, PAGE_NOACCESS);
+}
+
+bool commit(void* address, std::size_t bytes, Protection protection) {
+    DWORD prot = protection == Protection::read_write_execute ? PAGE_EXECUTE_READWRITE : PAGE_READWRITE;
+    return VirtualAlloc(address, bytes, MEM_COMMIT, prot) != nullptr;
+}
+
+void decommit(void* address, std::size_t bytes) { VirtualFree(address, bytes, MEM_DECOMMIT); }
+
+void yield_thread() { SwitchToThread(); }
+
+int tls_slot_allocate() {
+    DWORD slot = TlsAlloc();
+    return slot == TLS_OUT_OF_INDEXES ? -1 : static_cast<int>(slot);
+}
+
+// TlsGetValue/TlsSetValue, minus the call: the first 64 slots live in the TEB (TlsSlots at
+// 0xE10 on i386, 0x1480 on x86_64), which is where Windows and Wine keep them.
+void* tls_get(int slot) {
+    if (slot < 64) {
+#if defined(__x86_64__)
+        void* value;
+        __asm__("movq %%gs:0x1480(,%1,8), %0" : "=r"(value) : "r"(static_cast<std::intptr_t>(slot)));
+        return value;
+#elif defined(__i386__)
+        void* value;
+        __asm__("movl %%fs:0xE10(,%1,4), %0" : "=r"(value) : "r"(slot));
+        return value;
+#endif
+    }
+    return TlsGetValue(static_cast<DWORD>(slot));
+}
+
+void tls_set(int slot, void* value) { TlsSetValue(static_cast<DWORD>(slot), value); }
+
+void raise_status(std::int32_t status) {
+    RaiseException(static_cast<DWORD>(status), EXCEPTION_NONCONTINUABLE, 0, nullptr);
+    for (;;) Sleep(INFINITE);   // a handler may not continue a noncontinuable exception
+}
+
 int read_product_type(char16_t* buf, std::size_t capacity) {
     UNICODE_STRING key_name = make_unicode(L"\\Registry\\Machine\\System\\CurrentControlSet\\Control\\ProductOptions");
     UNICODE_STRING value_name = make_unicode(L"ProductType");

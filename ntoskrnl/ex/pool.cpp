@@ -1,0 +1,385 @@
+// The pool's entry points: decoding pool types, allocation, and the checks every free and query
+// makes before it trusts a pointer. Bug check codes and parameters are those of Microsoft's
+// bug check reference (BAD_POOL_CALLER 0xC2, BAD_POOL_HEADER 0x19); where Windows' choice
+// between documented codes is not known, the choice is noted at the check.
+#include <new>
+
+#include "ex/pool_internal.h"
+#include "ke/bugcheck.h"
+
+namespace ex::pool {
+namespace detail {
+namespace {
+
+using ke::bugcheck_code::bad_pool_caller;
+using ke::bugcheck_code::bad_pool_header;
+
+// Address space per arena. i386 has 2 GB of user space to share with Wine and the driver.
+struct RegionSizes {
+    std::size_t small_bytes;
+    std::size_t big_bytes;
+};
+constexpr std::size_t MiB = std::size_t{1} << 20;
+#if UINTPTR_MAX > 0xFFFFFFFFu
+constexpr std::size_t GiB = std::size_t{1} << 30;
+constexpr RegionSizes region_sizes[arena_count] = {{4 * GiB, 64 * GiB}, {4 * GiB, 64 * GiB}, {4 * GiB, 64 * GiB}};
+#else
+// nonpaged, nonpaged NX, paged: 736 MB of reservations in all.
+constexpr RegionSizes region_sizes[arena_count] = {{64 * MiB, 256 * MiB}, {32 * MiB, 64 * MiB}, {64 * MiB, 256 * MiB}};
+#endif
+
+Arena arenas[arena_count];
+std::atomic<int> init_state{0};   // 0 none, 1 in progress, 2 done, 3 failed
+int heap_tls_slot = -1;
+std::atomic<ThreadHeap*> heaps{nullptr};
+
+std::atomic<std::uint64_t> quota_charged[2];   // [0] nonpaged, [1] paged
+std::atomic<std::uint64_t> quota_limit[2] = {~std::uint64_t{0}, ~std::uint64_t{0}};
+
+constexpr nt::ULONG header_quota_bit = 0x8;   // QUOTA_POOL_MASK in the stored pool type
+
+std::uint8_t slack_pattern(std::size_t k) { return static_cast<std::uint8_t>(0xC3 + 7 * k); }
+
+bool reserve(Arena& a, std::size_t small_bytes, std::size_t big_bytes) {
+    a.small.pages = small_bytes / page_size;
+    a.small.base = static_cast<std::uint8_t*>(platform::reserve_address_space(small_bytes));
+    a.small.info = static_cast<PageInfo*>(platform::reserve_address_space(a.small.pages * sizeof(PageInfo)));
+    a.big.pages = big_bytes / page_size;
+    a.big.base = static_cast<std::uint8_t*>(platform::reserve_address_space(big_bytes));
+    a.big.table = static_cast<BigEntry*>(platform::reserve_address_space(a.big.pages * sizeof(BigEntry)));
+    return a.small.base && a.small.info && a.big.base && a.big.table;
+}
+
+bool charge_quota(bool paged, std::uint64_t bytes) {
+    std::uint64_t now = quota_charged[paged].load(std::memory_order_relaxed);
+    do {
+        if (bytes > quota_limit[paged].load(std::memory_order_relaxed) - now ||
+            now + bytes < now)
+            return false;
+    } while (!quota_charged[paged].compare_exchange_weak(now, now + bytes, std::memory_order_relaxed));
+    return true;
+}
+
+void return_quota(bool paged, std::uint64_t bytes) { quota_charged[paged].fetch_sub(bytes, std::memory_order_relaxed); }
+
+// The pool type as the header stores it: (internal type + 1), 0 meaning free (ReactOS expool.c;
+// windows-behavior.md 3.2): base (paged 1, must succeed 2, cache aligned 4), quota 8, session 32.
+nt::ULONG header_pool_type(const TypeInfo& t, bool quota) {
+    nt::ULONG internal = (t.paged ? 1 : 0) | (t.cache_aligned ? 4 : 0) | (quota ? header_quota_bit : 0) |
+                         (t.session ? 0x20 : 0);
+    return internal + 1;
+}
+
+// ---- What a pointer is ----
+
+struct Located {
+    bool big;
+    ex::pool::Arena arena;
+    // small
+    PageInfo* page;
+    std::size_t index;
+    nt::POOL_HEADER* header;
+    nt::ULONG header_word;
+    std::size_t block_bytes;
+    std::size_t requested;
+    // big
+    std::size_t first;
+    BigEntry* entry;
+};
+
+[[noreturn]] void never_pool(std::uintptr_t a) {
+    // 0x42: "attempted to free a virtual address that was never in any pool".
+    ke::bug_check(bad_pool_caller, 0x42, a, 0, 0);
+}
+
+[[noreturn]] void not_a_block(ex::pool::Arena which, std::uintptr_t a, std::uintptr_t pool_start) {
+    if (which == ex::pool::Arena::paged) {
+        // 0x41286: "free a paged pool address in the middle of an allocation"; P4 the offset in
+        // pages from the start of paged pool.
+        ke::bug_check(bad_pool_caller, 0x41286, 0, 0, (a - pool_start) / page_size);
+    }
+    // 0x99: "attempted to free pool with an invalid address". (Which of the documented
+    // nonpaged codes Windows uses for an interior pointer is not known.)
+    ke::bug_check(bad_pool_caller, 0x99, a, 0, 0);
+}
+
+Located locate_small(ex::pool::Arena which, SmallRegion& region, std::uintptr_t a) {
+    const std::size_t page_index = (a - reinterpret_cast<std::uintptr_t>(region.base)) / page_size;
+    const auto pool_start = reinterpret_cast<std::uintptr_t>(region.base);
+    if (page_index >= region.committed.load(std::memory_order_acquire)) not_a_block(which, a, pool_start);
+    PageInfo& page = region.info[page_index];
+    const std::size_t units = page.units.load(std::memory_order_acquire);
+    if (!units) not_a_block(which, a, pool_start);
+    const std::size_t block = units * unit;
+    const std::uintptr_t first_header = reinterpret_cast<std::uintptr_t>(region.base) + page_index * page_size +
+                                        page.first_offset;
+    if (a < first_header + unit) not_a_block(which, a, pool_start);
+    const std::size_t offset = a - first_header - unit;
+    const std::size_t index = block_index(page, offset);
+    if (index * block != offset || index >= page.capacity) not_a_block(which, a, pool_start);
+
+    auto* header = reinterpret_cast<nt::POOL_HEADER*>(a - unit);
+    nt::POOL_HEADER seen;
+    seen.Ulong1 = __atomic_load_n(&header->Ulong1, __ATOMIC_ACQUIRE);
+    const auto h = reinterpret_cast<std::uintptr_t>(header);
+    if (seen.pool_type() == 0) {
+        // 0x07: freeing pool that was already freed (P3 header contents, P4 the block).
+        ke::bug_check(bad_pool_caller, 0x07, 0, seen.Ulong1, a);
+    }
+    if (seen.block_size() == 0) ke::bug_check(bad_pool_header, 0x8, 0, 0, h);
+    if (seen.block_size() != units) {
+        if (seen.block_size() * unit > page_size - page.first_offset - index * block)
+            ke::bug_check(bad_pool_header, 0x9, h, 0, h);
+        ke::bug_check(bad_pool_header, 0x7, 0, 0, h);
+    }
+    if (seen.previous_size() != (index ? units : 0)) {
+        // 0x5: adjacent entries contradict each other (P2 one, P4 the other).
+        ke::bug_check(bad_pool_header, 0x5, h, 0, index ? h - block : h);
+    }
+    if (index + 1 < page.capacity) {
+        // The next header must still say what the page's layout says: else this block overran it.
+        nt::POOL_HEADER next;
+        next.Ulong1 = __atomic_load_n(&(header + block / unit)->Ulong1, __ATOMIC_RELAXED);
+        if (next.block_size() != units || next.previous_size() != units)
+            ke::bug_check(bad_pool_header, 0x20, h, h + block, 0);
+    }
+    const std::size_t slack = page.slack[index].load(std::memory_order_relaxed);
+    const std::size_t requested = block - unit - slack;
+    for (std::size_t k = 0; k < slack; ++k) {
+        std::uint8_t value = reinterpret_cast<const std::uint8_t*>(a)[requested + k];
+        // 0x21: the data following the block is corrupt (P2 block, P3 bytes, P4 the value).
+        if (value != slack_pattern(k)) ke::bug_check(bad_pool_header, 0x21, a, requested, value);
+    }
+    Located l{};
+    l.big = false;
+    l.arena = which;
+    l.page = &page;
+    l.index = index;
+    l.header = header;
+    l.header_word = seen.Ulong1;
+    l.block_bytes = block;
+    l.requested = requested;
+    return l;
+}
+
+Located locate_big(ex::pool::Arena which, BigRegion& region, std::uintptr_t a) {
+    const auto pool_start = reinterpret_cast<std::uintptr_t>(region.base);
+    const std::size_t first = (a - pool_start) / page_size;
+    std::size_t bump;
+    {
+        SpinLockGuard guard(region.lock);
+        bump = region.bump;
+    }
+    if (first >= bump) not_a_block(which, a, pool_start);
+    BigEntry& entry = region.table[first];
+    const std::uint8_t state = entry.state.load(std::memory_order_acquire);
+    if (state == BigEntry::freed && a % page_size == 0) {
+        // A second free of a big block: the table remembers the first one.
+        ke::bug_check(bad_pool_caller, 0x07, 0, 0, a);
+    }
+    if (state != BigEntry::head || a % page_size) not_a_block(which, a, pool_start);
+    Located l{};
+    l.big = true;
+    l.arena = which;
+    l.first = first;
+    l.entry = &entry;
+    l.requested = entry.bytes;
+    l.block_bytes = entry.pages * page_size;
+    return l;
+}
+
+Located locate(const void* block) {
+    initialize();
+    const auto a = reinterpret_cast<std::uintptr_t>(block);
+    for (int i = 0; i < arena_count; ++i) {
+        Arena& ar = arenas[i];
+        auto which = static_cast<ex::pool::Arena>(i);
+        if (a - reinterpret_cast<std::uintptr_t>(ar.small.base) < ar.small.pages * page_size)
+            return locate_small(which, ar.small, a);
+        if (a - reinterpret_cast<std::uintptr_t>(ar.big.base) < ar.big.pages * page_size)
+            return locate_big(which, ar.big, a);
+    }
+    never_pool(a);
+}
+
+ThreadHeap* create_heap() {
+    const std::size_t bytes = (sizeof(ThreadHeap) + page_size - 1) / page_size * page_size;
+    void* memory = platform::reserve_address_space(bytes);
+    if (!memory || !platform::commit(memory, bytes, platform::Protection::read_write)) return nullptr;
+    auto* heap = new (memory) ThreadHeap;
+    ThreadHeap* head = heaps.load(std::memory_order_relaxed);
+    do {
+        heap->next_registered = head;
+    } while (!heaps.compare_exchange_weak(head, heap, std::memory_order_release, std::memory_order_relaxed));
+    platform::tls_set(heap_tls_slot, heap);
+    return heap;
+}
+
+}  // namespace
+
+Arena& arena(ex::pool::Arena which) { return arenas[static_cast<int>(which)]; }
+
+bool initialized() { return init_state.load(std::memory_order_acquire) == 2; }
+
+ThreadHeap* this_thread_heap_if_any() { return static_cast<ThreadHeap*>(platform::tls_get(heap_tls_slot)); }
+
+ThreadHeap& this_thread_heap() {
+    if (ThreadHeap* heap = this_thread_heap_if_any()) return *heap;
+    if (ThreadHeap* heap = create_heap()) return *heap;
+    // No memory for a heap: the system cannot go on (Windows' equivalent is running out of
+    // nonpaged pool for its own structures).
+    ke::bug_check(ke::bugcheck_code::must_succeed_pool_empty, sizeof(ThreadHeap), 0, 0, 0);
+}
+
+ThreadHeap* registered_heaps() { return heaps.load(std::memory_order_acquire); }
+
+}  // namespace detail
+
+using namespace detail;
+
+void initialize() {
+    int state = init_state.load(std::memory_order_acquire);
+    if (state == 2) return;
+    int expected = 0;
+    if (init_state.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) {
+        bool ok = (heap_tls_slot = platform::tls_slot_allocate()) >= 0;
+        const bool exec_paged = !nt::is_64bit;   // POOL_FLAG_PAGED: executable on x86 only
+        arenas[0].protection = platform::Protection::read_write_execute;
+        arenas[1].protection = platform::Protection::read_write;
+        arenas[2].protection = exec_paged ? platform::Protection::read_write_execute : platform::Protection::read_write;
+        for (int i = 0; i < arena_count && ok; ++i)
+            ok = reserve(arenas[i], region_sizes[i].small_bytes, region_sizes[i].big_bytes);
+        init_state.store(ok ? 2 : 3, std::memory_order_release);
+    }
+    while ((state = init_state.load(std::memory_order_acquire)) == 1) platform::yield_thread();
+    if (state != 2) ke::bug_check(ke::bugcheck_code::must_succeed_pool_empty, 0, 0, 0, 0);
+}
+
+TypeInfo classify(nt::ULONG pool_type) {
+    // Request modifiers that do not choose memory: quota-fail-instead-of-raise 0x8, raise 0x10,
+    // cold 0x100 (a hint).
+    nt::ULONG t = pool_type & ~nt::ULONG{0x8 | 0x10 | 0x100};
+    const bool nx = (t & 0x200) != 0;
+    const bool session = (t & 0x20) != 0;
+    const nt::ULONG base = t & 0x7;
+    TypeInfo info{};
+    info.paged = (base & 1) != 0 && base != 3;
+    info.must_succeed = base == 2 || base == 6;
+    info.cache_aligned = (base & 4) != 0;
+    info.session = session;
+    info.arena = info.paged ? ex::pool::Arena::paged : nx ? ex::pool::Arena::nonpaged_nx : ex::pool::Arena::nonpaged;
+    return info;
+}
+
+void* allocate(const Request& r) {
+    if (r.type.must_succeed) {
+        // 0x9A: "marked an allocation request MUST_SUCCEED (no longer supported)".
+        ke::bug_check(bad_pool_caller, 0x9A, r.pool_type, r.bytes, r.tag);
+    }
+    initialize();
+    const std::size_t requested = r.bytes ? r.bytes : 1;
+    const std::size_t block = small_block_bytes(requested, r.type.cache_aligned);
+    // Quota is charged for what the block occupies: the block, or its whole pages.
+    if (!block && requested > SIZE_MAX - page_size) return nullptr;
+    const std::size_t charged = block ? block : (requested + page_size - 1) / page_size * page_size;
+    if (r.quota && !charge_quota(r.type.paged, charged)) return nullptr;
+
+    ThreadHeap& heap = this_thread_heap();
+    void* body;
+    if (block) {
+        PageInfo* page;
+        body = small_allocate(heap, r.type.arena, r.type.cache_aligned, block, &page);
+        if (!body) {
+            if (r.quota) return_quota(r.type.paged, charged);
+            return nullptr;
+        }
+        auto* header = static_cast<nt::POOL_HEADER*>(body) - 1;
+        nt::POOL_HEADER h;
+        h.Ulong1 = header->Ulong1;   // PreviousSize and BlockSize were laid out with the page
+        h.set_pool_type(header_pool_type(r.type, r.quota));
+        header->PoolTag = r.tag;
+#if UINTPTR_MAX > 0xFFFFFFFFu
+        header->ProcessBilled = nullptr;
+#endif
+        const std::size_t slack = block - unit - requested;
+        const auto at = reinterpret_cast<std::uintptr_t>(body);
+        const std::size_t index = block_index(*page, at - (at & ~(page_size - 1)) - page->first_offset - unit);
+        page->slack[index].store(static_cast<std::uint8_t>(slack), std::memory_order_relaxed);
+        for (std::size_t k = 0; k < slack; ++k) static_cast<std::uint8_t*>(body)[requested + k] = slack_pattern(k);
+        __atomic_store_n(&header->Ulong1, h.Ulong1, __ATOMIC_RELEASE);
+    } else {
+        body = big_allocate(r.type.arena, requested, r.tag, header_pool_type(r.type, r.quota), r.quota);
+        if (!body) {
+            if (r.quota) return_quota(r.type.paged, charged);
+            return nullptr;
+        }
+    }
+    count_alloc(heap.tags, r.tag, r.type.paged, requested);
+    return body;
+}
+
+void free(void* block, nt::ULONG tag) {
+    Located l = locate(block);
+    const bool paged = l.arena == ex::pool::Arena::paged;
+    const nt::ULONG stored_tag = l.big ? l.entry->tag : l.header->PoolTag;
+    if ((stored_tag & nt::PROTECTED_POOL) && tag != stored_tag) {
+        // 0x0A: freeing with the wrong tag (P2 block, P3 allocator's tag, P4 tag used). Only
+        // PROTECTED_POOL tags are checked, as on Windows' free builds (windows-behavior.md 3.1).
+        ke::bug_check(bad_pool_caller, 0x0A, reinterpret_cast<std::uintptr_t>(block), stored_tag, tag);
+    }
+    bool quota;
+    if (l.big) {
+        std::uint8_t expected = BigEntry::head;
+        if (!l.entry->state.compare_exchange_strong(expected, BigEntry::freed, std::memory_order_acq_rel))
+            ke::bug_check(bad_pool_caller, 0x07, 0, 0, reinterpret_cast<std::uintptr_t>(block));
+        quota = l.entry->quota;
+    } else {
+        // Mark the header free; losing this race to another free of the same block is a double free.
+        nt::POOL_HEADER freed;
+        freed.Ulong1 = l.header_word;
+        quota = (freed.pool_type() - 1) & header_quota_bit;
+        freed.set_pool_type(0);
+        nt::ULONG expected = l.header_word;
+        if (!__atomic_compare_exchange_n(&l.header->Ulong1, &expected, freed.Ulong1, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_ACQUIRE))
+            ke::bug_check(bad_pool_caller, 0x07, 0, expected, reinterpret_cast<std::uintptr_t>(block));
+    }
+    if (quota) return_quota(paged, l.block_bytes);
+    ThreadHeap& heap = this_thread_heap();
+    count_free(heap.tags, stored_tag, paged, l.requested);
+    if (l.big)
+        big_release(l.arena, l.first);
+    else
+        small_release(heap, *l.page, block);
+}
+
+BlockInfo query(const void* block) {
+    Located l = locate(block);
+    BlockInfo info{};
+    info.big = l.big;
+    info.arena = l.arena;
+    info.requested_bytes = l.requested;
+    if (l.big) {
+        info.usable_bytes = l.block_bytes;
+        info.tag = l.entry->tag;
+        info.quota_charged = l.entry->quota;
+    } else {
+        nt::POOL_HEADER h;
+        h.Ulong1 = l.header_word;
+        info.usable_bytes = l.block_bytes - unit;
+        info.tag = l.header->PoolTag;
+        info.quota_charged = ((h.pool_type() - 1) & header_quota_bit) != 0;
+    }
+    return info;
+}
+
+QuotaUsage quota_usage() {
+    return {quota_charged[1].load(std::memory_order_relaxed), quota_charged[0].load(std::memory_order_relaxed)};
+}
+
+void set_quota_limits(std::uint64_t paged_bytes, std::uint64_t nonpaged_bytes) {
+    quota_limit[1].store(paged_bytes, std::memory_order_relaxed);
+    quota_limit[0].store(nonpaged_bytes, std::memory_order_relaxed);
+}
+
+}  // namespace ex::pool

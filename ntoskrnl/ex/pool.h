@@ -1,0 +1,93 @@
+// The executive pool's portable core: what ExAllocatePool*/ExFreePool* do once the export layer
+// has decoded their arguments. Windows' legacy pool layout (windows-behavior.md 3.1, 4.6):
+// small blocks carry a POOL_HEADER, never cross a page and are 8/16-byte aligned; larger ones
+// are page aligned and tracked in a big-allocation table. Misuse ends in Windows' bug checks.
+// Allocation failure is reported (nullptr); whether that raises is the caller's business.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "nt/pool.h"
+
+namespace ex::pool {
+
+// Where a block lives. Nonpaged pool is executable (legacy drivers run code from it); the NX
+// types get their own, non-executable memory; paged pool is executable on i386 only, like
+// POOL_FLAG_PAGED on Windows (windows-behavior.md 3.2).
+enum class Arena : std::uint8_t { nonpaged = 0, nonpaged_nx = 1, paged = 2 };
+inline constexpr int arena_count = 3;
+
+// A POOL_TYPE argument, decoded. Session types map onto the same arenas as their global twins.
+struct TypeInfo {
+    Arena arena;
+    bool paged;
+    bool cache_aligned;
+    bool must_succeed;
+    bool session;
+};
+TypeInfo classify(nt::ULONG pool_type);
+
+struct Request {
+    std::size_t bytes;
+    nt::ULONG tag;
+    nt::ULONG pool_type;   // the caller's POOL_TYPE (for bug check parameters and the header)
+    TypeInfo type;
+    bool quota;            // charge the current process (QUOTA_POOL_MASK in the header)
+};
+
+// Allocates, or returns nullptr when memory or quota is exhausted. Bug checks on requests
+// Windows stops for (MustSucceed types). A zero-byte request is served as a one-byte one.
+void* allocate(const Request& request);
+
+// Frees a block from any allocator. `tag` is what ExFreePoolWithTag was given (0 from
+// ExFreePool); blocks with a PROTECTED_POOL tag must be freed with exactly their tag. Bug checks
+// on anything that is not a live pool block: never-pool addresses, double frees, interior
+// pointers, corrupted headers or slack.
+void free(void* block, nt::ULONG tag);
+
+struct BlockInfo {
+    std::size_t usable_bytes;   // what ExQueryPoolBlockSize reports
+    std::size_t requested_bytes;
+    nt::ULONG tag;
+    bool quota_charged;
+    bool big;
+    Arena arena;
+};
+// Describes a live block; bug checks like free() if `block` is not one.
+BlockInfo query(const void* block);
+
+// ---- Quota (one process under emulation: the calling process is charged) ----
+struct QuotaUsage {
+    std::uint64_t paged_bytes;
+    std::uint64_t nonpaged_bytes;
+};
+QuotaUsage quota_usage();
+// Limits per pool kind; a charge beyond them fails. Default: no limit.
+void set_quota_limits(std::uint64_t paged_bytes, std::uint64_t nonpaged_bytes);
+
+// ---- Tag accounting (poolmon) ----
+struct TagUsage {
+    nt::ULONG tag;
+    bool paged;
+    std::uint64_t allocs;
+    std::uint64_t frees;
+    std::int64_t bytes_live;   // requested bytes allocated and not yet freed
+};
+// Copies the per-tag totals (summed over all threads) into out; returns how many exist.
+std::size_t tag_usage(TagUsage* out, std::size_t capacity);
+
+// Reserves the pool's address space. Called at module load; allocate() calls it if needed.
+void initialize();
+
+// Sizes Windows uses (windows-behavior.md 3.1): the granularity, and the largest request that
+// is still a small block with a header.
+inline constexpr std::size_t unit = nt::POOL_BLOCK_SIZE;
+inline constexpr std::size_t small_max = nt::POOL_SMALL_ALLOCATION_MAX;
+inline constexpr std::size_t page_size = nt::PAGE_SIZE;
+inline constexpr std::size_t cache_line = 64;
+// ExAllocatePool's tag: 'None' as it reads in memory (ReactOS TAG_NONE; Windows' value
+// UNCONFIRMED, windows-behavior.md 3.1).
+inline constexpr nt::ULONG tag_none = 0x656E6F4E;
+
+}  // namespace ex::pool

@@ -1,0 +1,138 @@
+// Internals of the pool shared by pool.cpp (entry points, checks, bug checks), pool_small.cpp
+// (blocks with a POOL_HEADER), pool_big.cpp (page-aligned blocks) and pool_tags.cpp.
+//
+// Address space: each arena reserves one region for small-block pages and one for big blocks,
+// so "is this ours, and what is it" is a range check plus a side-table lookup: a bad pointer is
+// classified without ever being dereferenced.
+//
+// Small blocks: a 4 KiB page holds blocks of one size class (a whole number of header units,
+// the header included), laid out from the page start (cache-aligned classes start 64 - header
+// bytes in, so bodies fall on cache lines). Each thread owns a heap of pages per class and
+// allocates from them without atomics; a block freed by another thread goes onto its page's
+// atomic remote list, which the owner takes back when it runs dry.
+#pragma once
+
+#include <atomic>
+
+#include "ex/pool.h"
+#include "ex/spinlock.h"
+
+namespace ex::pool::detail {
+
+inline constexpr std::size_t max_units = page_size / unit;           // 512 on i386, 256 on x64
+inline constexpr std::size_t min_block = 2 * unit;                   // header + one unit of body
+inline constexpr std::size_t max_blocks_per_page = page_size / min_block;
+
+struct ThreadHeap;
+
+// Side-table entry of one small-block page. Written by its owner thread; the fields other
+// threads read (class, layout, slack) are fixed while the page is in use.
+struct PageInfo {
+    std::atomic<void*> remote_free{nullptr};   // bodies freed by other threads
+    void* local_free = nullptr;                // bodies free for the owner
+    std::atomic<ThreadHeap*> owner{nullptr};
+    PageInfo* next = nullptr;                  // in the owner's list for this class, or the arena's free list
+    std::atomic<std::uint16_t> units{0};       // block size in units; 0 = page not in use
+    std::uint16_t capacity = 0;
+    std::uint16_t used = 0;                    // handed out and not yet returned to local_free
+    std::uint16_t first_offset = 0;            // bytes before the first block's header
+    std::uint8_t cache_aligned = 0;
+    std::uint32_t reciprocal = 0;              // ceil(2^32 / block bytes): offset / block by multiplication
+    // Per block: bytes between the end of the request and the next header, filled with a
+    // pattern that free() checks (a neighbour's overrun must not go unnoticed).
+    std::atomic<std::uint8_t> slack[max_blocks_per_page];
+};
+
+struct SmallRegion {
+    std::uint8_t* base = nullptr;
+    std::size_t pages = 0;
+    PageInfo* info = nullptr;      // one per page, committed as pages are
+    std::atomic<std::size_t> committed{0};   // pages committed so far (bump); read by free()
+    PageInfo* free_pages = nullptr;
+    SpinLock lock;
+};
+
+struct BigEntry {
+    enum State : std::uint8_t { unused = 0, head = 1, tail = 2, freed = 3 };
+    std::atomic<std::uint8_t> state{unused};
+    bool quota = false;
+    std::uint32_t pages = 0;       // for head/freed entries
+    std::size_t bytes = 0;         // requested
+    nt::ULONG tag = 0;
+    nt::ULONG pool_type = 0;
+};
+
+struct BigRegion {
+    std::uint8_t* base = nullptr;
+    std::size_t pages = 0;
+    BigEntry* table = nullptr;     // the big-allocation table, one entry per page
+    std::size_t bump = 0;
+    // Runs given back, reused first fit; kept committed up to a budget so that a driver that
+    // allocates and frees the same big block does not pay for a commit each time.
+    struct Run {
+        std::uint32_t first;
+        std::uint32_t pages;
+        bool committed;
+    };
+    static constexpr std::size_t max_runs = 1024;
+    Run runs[max_runs];
+    std::size_t run_count = 0;
+    std::size_t cached_committed_pages = 0;
+    SpinLock lock;
+};
+
+struct Arena {
+    SmallRegion small;
+    BigRegion big;
+    platform::Protection protection;
+};
+
+Arena& arena(ex::pool::Arena which);
+bool initialized();
+
+// Per-thread tag counters (pool_tags.cpp).
+struct TagCounters {
+    std::atomic<std::uint64_t> allocs{0};
+    std::atomic<std::uint64_t> frees{0};
+    std::atomic<std::int64_t> bytes{0};
+};
+struct TagSlot {
+    std::atomic<nt::ULONG> tag{0};
+    TagCounters kinds[2];   // [0] nonpaged, [1] paged
+};
+struct TagTable {
+    static constexpr std::size_t slots = 512;
+    TagSlot slot[slots];
+    TagSlot* last = nullptr;
+};
+void count_alloc(TagTable& table, nt::ULONG tag, bool paged, std::size_t bytes);
+void count_free(TagTable& table, nt::ULONG tag, bool paged, std::size_t bytes);
+
+struct ThreadHeap {
+    PageInfo* current[arena_count][2][max_units + 1];   // [arena][cache aligned][units]
+    PageInfo* pages[arena_count][2][max_units + 1];     // every page this heap owns, per class
+    TagTable tags;
+    ThreadHeap* next_registered = nullptr;
+};
+ThreadHeap& this_thread_heap();
+ThreadHeap* this_thread_heap_if_any();
+ThreadHeap* registered_heaps();
+
+// Small blocks (pool_small.cpp).
+std::size_t small_block_bytes(std::size_t bytes, bool cache_aligned);   // 0 if it must be big
+// Pops a free block of this size class; *page_out receives its page. nullptr when out of memory.
+void* small_allocate(ThreadHeap& heap, ex::pool::Arena which, bool cache_aligned, std::size_t block_bytes,
+                     PageInfo** page_out);
+// Index of the block whose body starts `offset` bytes after the page's first header.
+inline std::size_t block_index(const PageInfo& page, std::size_t offset) {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(offset) * page.reciprocal) >> 32);
+}
+// Returns a block whose header has already been marked free.
+void small_release(ThreadHeap& heap, PageInfo& page, void* body);
+
+// Big blocks (pool_big.cpp).
+void* big_allocate(ex::pool::Arena which, std::size_t bytes, nt::ULONG tag, nt::ULONG pool_type, bool quota);
+// Gives back the run whose head entry is `first` (already marked freed by the caller).
+void big_release(ex::pool::Arena which, std::size_t first);
+
+}  // namespace ex::pool::detail

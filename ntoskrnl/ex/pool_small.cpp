@@ -1,0 +1,155 @@
+// Small blocks: a POOL_HEADER, then the caller's bytes, then up to unit-1 bytes of checked
+// slack, in pages of one size class owned by one thread's heap.
+#include <cstring>
+
+#include "ex/pool_internal.h"
+#include "ke/bugcheck.h"
+
+namespace ex::pool::detail {
+namespace {
+
+constexpr std::size_t commit_chunk_pages = 16;   // commit 64 KiB of pages (and their side table) at a time
+
+std::uint8_t* page_base(const SmallRegion& region, const PageInfo& page) {
+    return region.base + static_cast<std::size_t>(&page - region.info) * page_size;
+}
+
+// Takes back the blocks other threads freed onto this page. Owner only.
+bool take_remote_frees(PageInfo& page) {
+    void* list = page.remote_free.exchange(nullptr, std::memory_order_acquire);
+    if (!list) return false;
+    void* tail = list;
+    std::uint16_t n = 1;
+    while (*static_cast<void**>(tail)) {
+        tail = *static_cast<void**>(tail);
+        ++n;
+    }
+    *static_cast<void**>(tail) = page.local_free;
+    page.local_free = list;
+    page.used = static_cast<std::uint16_t>(page.used - n);
+    return true;
+}
+
+PageInfo* new_page(Arena& arena, ThreadHeap& heap, std::size_t units, bool cache_aligned) {
+    SmallRegion& region = arena.small;
+    PageInfo* page;
+    {
+        SpinLockGuard guard(region.lock);
+        if (region.free_pages) {
+            page = region.free_pages;
+            region.free_pages = page->next;
+        } else {
+            std::size_t first = region.committed.load(std::memory_order_relaxed);
+            if (first == region.pages) return nullptr;
+            std::size_t count = commit_chunk_pages < region.pages - first ? commit_chunk_pages : region.pages - first;
+            if (!platform::commit(region.base + first * page_size, count * page_size, arena.protection)) return nullptr;
+            // The side-table entries of these pages, rounded out to whole pages.
+            auto lo = reinterpret_cast<std::uintptr_t>(region.info + first) & ~(page_size - 1);
+            auto hi = (reinterpret_cast<std::uintptr_t>(region.info + first + count) + page_size - 1) & ~(page_size - 1);
+            if (!platform::commit(reinterpret_cast<void*>(lo), hi - lo, platform::Protection::read_write)) return nullptr;
+            for (std::size_t i = first + 1; i < first + count; ++i) {
+                region.info[i].next = region.free_pages;
+                region.free_pages = &region.info[i];
+            }
+            region.committed.store(first + count, std::memory_order_release);
+            page = &region.info[first];
+        }
+    }
+    const std::size_t block = units * unit;
+    const std::size_t first_offset = cache_aligned ? cache_line - unit : 0;
+    page->capacity = static_cast<std::uint16_t>((page_size - first_offset) / block);
+    page->first_offset = static_cast<std::uint16_t>(first_offset);
+    page->cache_aligned = cache_aligned;
+    page->reciprocal = static_cast<std::uint32_t>(((std::uint64_t{1} << 32) + block - 1) / block);
+    page->used = 0;
+    page->remote_free.store(nullptr, std::memory_order_relaxed);
+    page->owner.store(&heap, std::memory_order_relaxed);
+
+    // Every block gets a header marking it free (PoolType 0), as Windows' free blocks have, so a
+    // stale pointer into a recycled page reads as "already free", not as garbage. The free list
+    // hands out the lowest address first.
+    std::uint8_t* base = page_base(region, *page);
+    void* list = nullptr;
+    for (std::size_t i = page->capacity; i-- > 0;) {
+        auto* header = reinterpret_cast<nt::POOL_HEADER*>(base + first_offset + i * block);
+        header->Ulong1 = nt::POOL_HEADER::make_ulong1(i ? units : 0, 0, units, 0);
+        header->PoolTag = 0;
+        void* body = header + 1;
+        *static_cast<void**>(body) = list;
+        list = body;
+    }
+    page->local_free = list;
+    page->units.store(static_cast<std::uint16_t>(units), std::memory_order_release);
+    return page;
+}
+
+void* pop(PageInfo& page) {
+    void* body = page.local_free;
+    page.local_free = *static_cast<void**>(body);
+    ++page.used;
+    return body;
+}
+
+}  // namespace
+
+std::size_t small_block_bytes(std::size_t bytes, bool cache_aligned) {
+    if (bytes == 0) bytes = 1;   // Windows' free build serves a zero-byte request as one byte
+    if (!cache_aligned) return bytes <= small_max ? (bytes + unit + unit - 1) / unit * unit : 0;
+    // Cache-aligned: whole cache lines, bodies on line boundaries.
+    std::size_t block = (bytes + unit + cache_line - 1) / cache_line * cache_line;
+    return cache_line - unit + block <= page_size ? block : 0;
+}
+
+void* small_allocate(ThreadHeap& heap, ex::pool::Arena which, bool cache_aligned, std::size_t block_bytes,
+                     PageInfo** page_out) {
+    const std::size_t units = block_bytes / unit;
+    const int a = static_cast<int>(which);
+    PageInfo*& current = heap.current[a][cache_aligned][units];
+    PageInfo* page = current;
+    if (page && (page->local_free || take_remote_frees(*page))) return pop(*(*page_out = page));
+    for (page = heap.pages[a][cache_aligned][units]; page; page = page->next) {
+        if (page->local_free || take_remote_frees(*page)) {
+            current = page;
+            return pop(*(*page_out = page));
+        }
+    }
+    page = new_page(arena(which), heap, units, cache_aligned);
+    if (!page) return nullptr;
+    page->next = heap.pages[a][cache_aligned][units];
+    heap.pages[a][cache_aligned][units] = page;
+    current = page;
+    return pop(*(*page_out = page));
+}
+
+void small_release(ThreadHeap& heap, PageInfo& page, void* body) {
+    if (page.owner.load(std::memory_order_relaxed) != &heap) {
+        void* head = page.remote_free.load(std::memory_order_relaxed);
+        do {
+            *static_cast<void**>(body) = head;
+        } while (!page.remote_free.compare_exchange_weak(head, body, std::memory_order_release,
+                                                         std::memory_order_relaxed));
+        return;
+    }
+    *static_cast<void**>(body) = page.local_free;
+    page.local_free = body;
+    if (--page.used != 0) return;
+
+    // An empty page that is not the one being allocated from goes back to its arena.
+    const std::size_t units = page.units.load(std::memory_order_relaxed);
+    for (int a = 0; a < arena_count; ++a) {
+        SmallRegion& region = arena(static_cast<ex::pool::Arena>(a)).small;
+        if (&page < region.info || &page >= region.info + region.pages) continue;
+        if (heap.current[a][page.cache_aligned][units] == &page) return;
+        PageInfo** link = &heap.pages[a][page.cache_aligned][units];
+        while (*link != &page) link = &(*link)->next;
+        *link = page.next;
+        page.units.store(0, std::memory_order_release);
+        page.owner.store(nullptr, std::memory_order_relaxed);
+        SpinLockGuard guard(region.lock);
+        page.next = region.free_pages;
+        region.free_pages = &page;
+        return;
+    }
+}
+
+}  // namespace ex::pool::detail

@@ -1,0 +1,81 @@
+// Per-tag accounting, poolmon style. Each thread counts into its own table (single writer, no
+// atomic read-modify-write on the hot path); readers sum every thread's table. A block freed on
+// another thread than the one that allocated it is counted as a free there: the sums stay right.
+#include "ex/pool_internal.h"
+
+namespace ex::pool::detail {
+namespace {
+
+TagSlot* find_slot(TagTable& table, nt::ULONG tag) {
+    if (table.last && table.last->tag.load(std::memory_order_relaxed) == tag) return table.last;
+    std::size_t i = (tag * 0x9E3779B1u) >> 23;   // 9 bits: 512 slots
+    for (std::size_t probe = 0; probe < TagTable::slots; ++probe, i = (i + 1) % TagTable::slots) {
+        nt::ULONG t = table.slot[i].tag.load(std::memory_order_relaxed);
+        if (t == tag) return table.last = &table.slot[i];
+        if (t == 0) {
+            table.slot[i].tag.store(tag, std::memory_order_release);
+            return table.last = &table.slot[i];
+        }
+    }
+    return nullptr;   // 512 distinct tags on one thread: further ones go uncounted
+}
+
+void add(std::atomic<std::uint64_t>& c, std::uint64_t v) { c.store(c.load(std::memory_order_relaxed) + v, std::memory_order_relaxed); }
+void add(std::atomic<std::int64_t>& c, std::int64_t v) { c.store(c.load(std::memory_order_relaxed) + v, std::memory_order_relaxed); }
+
+// Zero is the empty-slot marker; a zero tag (legal for the legacy allocators) is stored as this.
+constexpr nt::ULONG zero_tag_key = 0x7FFFFFFFu;   // not a printable tag
+
+nt::ULONG key_of(nt::ULONG tag) { return tag ? tag : zero_tag_key; }
+
+}  // namespace
+
+void count_alloc(TagTable& table, nt::ULONG tag, bool paged, std::size_t bytes) {
+    if (TagSlot* s = find_slot(table, key_of(tag))) {
+        add(s->kinds[paged].allocs, 1);
+        add(s->kinds[paged].bytes, static_cast<std::int64_t>(bytes));
+    }
+}
+
+void count_free(TagTable& table, nt::ULONG tag, bool paged, std::size_t bytes) {
+    if (TagSlot* s = find_slot(table, key_of(tag))) {
+        add(s->kinds[paged].frees, 1);
+        add(s->kinds[paged].bytes, -static_cast<std::int64_t>(bytes));
+    }
+}
+
+}  // namespace ex::pool::detail
+
+namespace ex::pool {
+
+std::size_t tag_usage(TagUsage* out, std::size_t capacity) {
+    using namespace detail;
+    std::size_t n = 0;
+    auto merge = [&](nt::ULONG key, bool paged, const TagCounters& c) {
+        std::uint64_t allocs = c.allocs.load(std::memory_order_relaxed);
+        std::uint64_t frees = c.frees.load(std::memory_order_relaxed);
+        if (!allocs && !frees) return;
+        nt::ULONG tag = key == zero_tag_key ? 0 : key;
+        for (std::size_t i = 0; i < n && i < capacity; ++i) {
+            if (out[i].tag == tag && out[i].paged == paged) {
+                out[i].allocs += allocs;
+                out[i].frees += frees;
+                out[i].bytes_live += c.bytes.load(std::memory_order_relaxed);
+                return;
+            }
+        }
+        if (n < capacity) out[n] = {tag, paged, allocs, frees, c.bytes.load(std::memory_order_relaxed)};
+        ++n;
+    };
+    for (ThreadHeap* heap = registered_heaps(); heap; heap = heap->next_registered) {
+        for (const TagSlot& s : heap->tags.slot) {
+            nt::ULONG key = s.tag.load(std::memory_order_acquire);
+            if (!key) continue;
+            merge(key, false, s.kinds[0]);
+            merge(key, true, s.kinds[1]);
+        }
+    }
+    return n;
+}
+
+}  // namespace ex::pool

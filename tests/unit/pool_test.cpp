@@ -1,0 +1,271 @@
+// The pool core on the host: layout rules, accounting, quota, threads, and every misuse that
+// must end in a bug check (death tests check the STOP line and the exit status).
+#include "ex/pool.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstring>
+#include <random>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using ex::pool::Arena;
+
+constexpr nt::ULONG tag(const char (&s)[5]) {
+    return static_cast<nt::ULONG>(static_cast<unsigned char>(s[0])) | static_cast<nt::ULONG>(static_cast<unsigned char>(s[1])) << 8 |
+           static_cast<nt::ULONG>(static_cast<unsigned char>(s[2])) << 16 | static_cast<nt::ULONG>(static_cast<unsigned char>(s[3])) << 24;
+}
+
+void* alloc(std::size_t n, nt::ULONG pool_type = 0, nt::ULONG t = tag("Test"), bool quota = false) {
+    ex::pool::Request r{n, t, pool_type, ex::pool::classify(pool_type), quota};
+    return ex::pool::allocate(r);
+}
+
+const nt::POOL_HEADER& header_of(void* p) { return static_cast<nt::POOL_HEADER*>(p)[-1]; }
+
+std::string stop(const char* code_and_params) { return std::string("^\\*\\*\\* STOP: ") + code_and_params; }
+
+TEST(Pool, ClassifiesPoolTypes) {
+    auto c = ex::pool::classify(0);
+    EXPECT_EQ(c.arena, Arena::nonpaged);
+    EXPECT_FALSE(c.paged);
+    EXPECT_EQ(ex::pool::classify(1).arena, Arena::paged);
+    EXPECT_TRUE(ex::pool::classify(2).must_succeed);
+    EXPECT_TRUE(ex::pool::classify(4).cache_aligned);
+    EXPECT_TRUE(ex::pool::classify(5).paged);
+    EXPECT_TRUE(ex::pool::classify(5).cache_aligned);
+    EXPECT_EQ(ex::pool::classify(512).arena, Arena::nonpaged_nx);        // NonPagedPoolNx
+    EXPECT_EQ(ex::pool::classify(0x200 | 0x10).arena, Arena::nonpaged_nx);
+    EXPECT_EQ(ex::pool::classify(33).arena, Arena::paged);               // PagedPoolSession
+    EXPECT_TRUE(ex::pool::classify(33).session);
+    EXPECT_EQ(ex::pool::classify(0x100).arena, Arena::nonpaged);         // cold is only a hint
+}
+
+TEST(Pool, SmallBlocksCarryAWindowsHeader) {
+    for (std::size_t n : {std::size_t{1}, std::size_t{8}, std::size_t{13}, std::size_t{100}, std::size_t{1000}, ex::pool::small_max}) {
+        for (nt::ULONG type : {0u, 1u, 512u}) {
+            auto* p = static_cast<std::uint8_t*>(alloc(n, type, tag("Hdr1")));
+            ASSERT_NE(p, nullptr);
+            const auto a = reinterpret_cast<std::uintptr_t>(p);
+            EXPECT_EQ(a % ex::pool::unit, 0u) << n;
+            EXPECT_NE(a % ex::pool::page_size, 0u) << n;
+            EXPECT_EQ((a - ex::pool::unit) / 4096, (a + n - 1) / 4096) << "block crosses a page: " << n;
+            const auto& h = header_of(p);
+            EXPECT_EQ(h.PoolTag, tag("Hdr1"));
+            EXPECT_EQ(h.block_size(), (n + 2 * ex::pool::unit - 1) / ex::pool::unit) << n;
+            EXPECT_NE(h.pool_type(), 0u);
+            std::memset(p, 0xAB, n);
+            ex::pool::free(p, 0);
+        }
+    }
+}
+
+TEST(Pool, LargerThanTheSmallLimitIsPageAligned) {
+    for (std::size_t n : {ex::pool::small_max + 1, std::size_t{4096}, std::size_t{4097}, std::size_t{65536}}) {
+        void* p = alloc(n);
+        ASSERT_NE(p, nullptr);
+        EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p) % 4096, 0u) << n;
+        std::memset(p, 1, n);
+        auto info = ex::pool::query(p);
+        EXPECT_TRUE(info.big);
+        EXPECT_EQ(info.usable_bytes, (n + 4095) / 4096 * 4096);
+        ex::pool::free(p, 0);
+    }
+}
+
+TEST(Pool, ZeroBytesIsServedAsOne) {
+    void* p = alloc(0);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(ex::pool::query(p).requested_bytes, 1u);
+    ex::pool::free(p, 0);
+}
+
+TEST(Pool, CacheAlignedTypesAreCacheLineAligned) {
+    for (std::size_t n : {1, 64, 65, 1000, 3000, 4000}) {
+        void* p = alloc(n, 4);
+        ASSERT_NE(p, nullptr);
+        EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p) % 64, 0u) << n;
+        ex::pool::free(p, 0);
+    }
+}
+
+TEST(Pool, HugeRequestsFail) {
+    EXPECT_EQ(alloc(SIZE_MAX), nullptr);
+    EXPECT_EQ(alloc(SIZE_MAX / 2), nullptr);
+}
+
+TEST(Pool, FreedBlocksAreReused) {
+    void* a = alloc(48);
+    ex::pool::free(a, 0);
+    void* b = alloc(48);
+    EXPECT_EQ(a, b);
+    ex::pool::free(b, 0);
+}
+
+TEST(Pool, TagAccountingCountsAllocsFreesAndLiveBytes) {
+    const nt::ULONG t = tag("Acct");
+    std::vector<void*> blocks;
+    for (int i = 0; i < 10; ++i) blocks.push_back(alloc(100, 1, t));
+    blocks.push_back(alloc(10000, 1, t));
+    for (int i = 0; i < 4; ++i) {
+        ex::pool::free(blocks.back(), 0);
+        blocks.pop_back();
+    }
+    ex::pool::TagUsage usage[256];
+    std::size_t n = ex::pool::tag_usage(usage, 256);
+    bool found = false;
+    for (std::size_t i = 0; i < n && i < 256; ++i) {
+        if (usage[i].tag != t) continue;
+        EXPECT_TRUE(usage[i].paged);
+        EXPECT_EQ(usage[i].allocs, 11u);
+        EXPECT_EQ(usage[i].frees, 4u);
+        EXPECT_EQ(usage[i].bytes_live, 7 * 100);
+        found = true;
+    }
+    EXPECT_TRUE(found);
+    for (void* p : blocks) ex::pool::free(p, 0);
+}
+
+TEST(Pool, QuotaIsChargedReportedAndReturned) {
+    auto before = ex::pool::quota_usage();
+    void* q = alloc(100, 1, tag("Quot"), true);
+    ASSERT_NE(q, nullptr);
+    EXPECT_TRUE(ex::pool::query(q).quota_charged);
+    EXPECT_GT(ex::pool::quota_usage().paged_bytes, before.paged_bytes);
+    void* plain = alloc(100, 1);
+    EXPECT_FALSE(ex::pool::query(plain).quota_charged);
+    ex::pool::free(q, 0);
+    ex::pool::free(plain, 0);
+    EXPECT_EQ(ex::pool::quota_usage().paged_bytes, before.paged_bytes);
+
+    ex::pool::set_quota_limits(before.paged_bytes + 8192, ~std::uint64_t{0});
+    void* fits = alloc(4096, 1, tag("Quot"), true);
+    EXPECT_NE(fits, nullptr);
+    EXPECT_EQ(alloc(8192, 1, tag("Quot"), true), nullptr);
+    EXPECT_NE(alloc(8192, 1, tag("Quot"), false), nullptr) << "a charge-free allocation is not limited";
+    ex::pool::free(fits, 0);
+    ex::pool::set_quota_limits(~std::uint64_t{0}, ~std::uint64_t{0});
+}
+
+TEST(Pool, ProtectedTagsFreeWithTheirTag) {
+    const nt::ULONG t = tag("Prot") | nt::PROTECTED_POOL;
+    void* p = alloc(32, 0, t);
+    ex::pool::free(p, t);
+    void* q = alloc(32, 0, tag("Plan"));
+    ex::pool::free(q, tag("Othr"));   // unprotected tags are not checked (free builds)
+}
+
+TEST(Pool, ThreadsAllocateAndFreeEachOthersBlocks) {
+    constexpr int threads = 4, rounds = 20000;
+    std::atomic<void*> handoff[threads];
+    for (auto& h : handoff) h = nullptr;
+    std::vector<std::thread> pool;
+    std::atomic<int> errors{0};
+    for (int t = 0; t < threads; ++t) {
+        pool.emplace_back([&, t] {
+            std::mt19937 rng(t);
+            std::vector<std::uint8_t*> mine;
+            for (int i = 0; i < rounds; ++i) {
+                std::size_t n = 1 + rng() % 600;
+                auto* p = static_cast<std::uint8_t*>(alloc(n, rng() % 2, tag("Thrd")));
+                if (!p) {
+                    ++errors;
+                    continue;
+                }
+                p[0] = static_cast<std::uint8_t>(n);
+                p[n - 1] = static_cast<std::uint8_t>(n);
+                // Hand every other block to the next thread, free what we receive.
+                if (i % 2) {
+                    void* old = handoff[(t + 1) % threads].exchange(p);
+                    if (old) ex::pool::free(old, 0);
+                } else {
+                    mine.push_back(p);
+                }
+                if (mine.size() > 64) {
+                    ex::pool::free(mine.front(), 0);
+                    mine.erase(mine.begin());
+                }
+            }
+            for (auto* p : mine) ex::pool::free(p, 0);
+        });
+    }
+    for (auto& th : pool) th.join();
+    for (auto& h : handoff)
+        if (void* p = h.exchange(nullptr)) ex::pool::free(p, 0);
+    EXPECT_EQ(errors, 0);
+}
+
+// ---- Misuse: Windows' bug checks ----
+
+TEST(PoolDeathTest, DoubleFreeOfASmallBlock) {
+    void* p = alloc(64);
+    ex::pool::free(p, 0);
+    EXPECT_EXIT(ex::pool::free(p, 0), testing::ExitedWithCode(0xC2),
+                stop("0x000000C2 \\(0x0000000000000007,0x0000000000000000,0x[0-9A-F]{16},") +
+                    [&] { char b[32]; snprintf(b, sizeof b, "0x%016zX", reinterpret_cast<std::uintptr_t>(p)); return std::string(b); }() +
+                    "\\) BAD_POOL_CALLER");
+}
+
+TEST(PoolDeathTest, DoubleFreeOfABigBlock) {
+    void* p = alloc(3 * 4096);
+    ex::pool::free(p, 0);
+    EXPECT_EXIT(ex::pool::free(p, 0), testing::ExitedWithCode(0xC2), stop("0x000000C2 \\(0x0000000000000007,"));
+}
+
+TEST(PoolDeathTest, FreeOfAnAddressNeverInAnyPool) {
+    static int not_pool;
+    EXPECT_EXIT(ex::pool::free(&not_pool, 0), testing::ExitedWithCode(0xC2), stop("0x000000C2 \\(0x0000000000000042,"));
+    EXPECT_EXIT(ex::pool::free(nullptr, 0), testing::ExitedWithCode(0xC2),
+                stop("0x000000C2 \\(0x0000000000000042,0x0000000000000000,0x0000000000000000,0x0000000000000000\\)"));
+}
+
+TEST(PoolDeathTest, FreeFromTheMiddleOfABlock) {
+    auto* np = static_cast<std::uint8_t*>(alloc(256, 0));
+    EXPECT_EXIT(ex::pool::free(np + 16, 0), testing::ExitedWithCode(0xC2), stop("0x000000C2 \\(0x0000000000000099,"));
+    auto* pg = static_cast<std::uint8_t*>(alloc(256, 1));
+    EXPECT_EXIT(ex::pool::free(pg + 16, 0), testing::ExitedWithCode(0xC2), stop("0x000000C2 \\(0x0000000000041286,"));
+    auto* big = static_cast<std::uint8_t*>(alloc(3 * 4096, 1));
+    EXPECT_EXIT(ex::pool::free(big + 4096, 0), testing::ExitedWithCode(0xC2), stop("0x000000C2 \\(0x0000000000041286,"));
+}
+
+TEST(PoolDeathTest, ProtectedTagMismatch) {
+    const nt::ULONG t = tag("Prot") | nt::PROTECTED_POOL;
+    void* p = alloc(32, 0, t);
+    EXPECT_EXIT(ex::pool::free(p, 0), testing::ExitedWithCode(0xC2),
+                stop("0x000000C2 \\(0x000000000000000A,0x[0-9A-F]{16},0x00000000F46F7250,0x0000000000000000\\)"));
+    void* big = alloc(8192, 0, t);
+    EXPECT_EXIT(ex::pool::free(big, tag("Prot")), testing::ExitedWithCode(0xC2), stop("0x000000C2 \\(0x000000000000000A,"));
+}
+
+TEST(PoolDeathTest, OverrunIntoSlackIsCaughtAtFree) {
+    auto* p = static_cast<std::uint8_t*>(alloc(13));
+    p[13] = 0;   // one byte past the request, inside the block's slack
+    EXPECT_EXIT(ex::pool::free(p, 0), testing::ExitedWithCode(0x19),
+                stop("0x00000019 \\(0x0000000000000021,0x[0-9A-F]{16},0x000000000000000D,0x0000000000000000\\) BAD_POOL_HEADER"));
+}
+
+TEST(PoolDeathTest, OverrunOfTheNextHeader) {
+    auto* a = static_cast<std::uint8_t*>(alloc(48, 0, tag("Ovr1")));
+    auto* b = static_cast<std::uint8_t*>(alloc(48, 0, tag("Ovr1")));
+    ASSERT_EQ(b - a, 64) << "expected neighbours";
+    std::memset(a, 0x41, 64);   // 48 bytes of a, then b's header
+    EXPECT_EXIT(ex::pool::free(a, 0), testing::ExitedWithCode(0x19), stop("0x00000019 \\(0x0000000000000020,"));
+    EXPECT_EXIT(ex::pool::free(b, 0), testing::ExitedWithCode(0x19), stop("0x00000019 \\(0x000000000000000[5-9],"));
+}
+
+TEST(PoolDeathTest, UnderrunIntoTheOwnHeader) {
+    auto* p = static_cast<std::uint8_t*>(alloc(100));
+    std::memset(p - 16, 0x7F, 4);
+    EXPECT_EXIT(ex::pool::free(p, 0), testing::ExitedWithCode(0x19), stop("0x00000019 \\("));
+}
+
+TEST(PoolDeathTest, MustSucceedRequests) {
+    EXPECT_EXIT(alloc(100, 2, tag("Must")), testing::ExitedWithCode(0xC2),
+                stop("0x000000C2 \\(0x000000000000009A,0x0000000000000002,0x0000000000000064,0x000000007473754D\\)"));
+    EXPECT_EXIT(alloc(100, 6, tag("Must")), testing::ExitedWithCode(0xC2), stop("0x000000C2 \\(0x000000000000009A,"));
+}
+
+}  // namespace

@@ -2,6 +2,7 @@
 // makes before it trusts a pointer. Bug check codes and parameters are those of Microsoft's
 // bug check reference (BAD_POOL_CALLER 0xC2, BAD_POOL_HEADER 0x19); where Windows' choice
 // between documented codes is not known, the choice is noted at the check.
+#include <cstring>
 #include <new>
 
 #include "ex/pool_internal.h"
@@ -38,7 +39,34 @@ std::atomic<std::uint64_t> quota_limit[2] = {~std::uint64_t{0}, ~std::uint64_t{0
 
 constexpr nt::ULONG header_quota_bit = 0x8;   // QUOTA_POOL_MASK in the stored pool type
 
-std::uint8_t slack_pattern(std::size_t k) { return static_cast<std::uint8_t>(0xC3 + 7 * k); }
+// Slack check: at allocation the last header-unit of the block (uninitialised memory the
+// caller owns only in part) is filled with this pattern; at free, the bytes past the request
+// must still hold it. Two words on x64 (16-byte units), one on i386.
+constexpr std::uint64_t slack_pattern_word = 0xC3CAD1D8DFE6EDF4ull;
+constexpr std::size_t slack_words = unit / sizeof(std::uint64_t);
+
+void fill_slack(std::uint8_t* block_end) {
+    for (std::size_t w = 0; w < slack_words; ++w)
+        std::memcpy(block_end - unit + w * 8, &slack_pattern_word, 8);
+}
+
+// The first byte of the slack that no longer holds the pattern, or -1.
+int damaged_slack_byte(const std::uint8_t* block_end, std::size_t slack) {
+    for (std::size_t w = 0; w < slack_words; ++w) {
+        const std::size_t word_start = unit - (w + 1) * 8;   // offset from block_end - unit
+        std::uint64_t v;
+        std::memcpy(&v, block_end - unit + word_start, 8);
+        // Bytes of this word that are slack: those at offsets >= unit - slack.
+        const std::size_t first_slack = unit - slack;
+        if (word_start + 8 <= first_slack) continue;
+        const std::size_t skip = first_slack > word_start ? first_slack - word_start : 0;
+        const std::uint64_t mask = skip ? ~std::uint64_t{0} << (skip * 8) : ~std::uint64_t{0};
+        const std::uint64_t diff = (v ^ slack_pattern_word) & mask;
+        if (diff) return block_end[-static_cast<std::ptrdiff_t>(unit) + static_cast<std::ptrdiff_t>(word_start) +
+                                   __builtin_ctzll(diff) / 8];
+    }
+    return -1;
+}
 
 bool reserve(Arena& a, std::size_t small_bytes, std::size_t big_bytes) {
     a.small.pages = small_bytes / page_size;
@@ -145,10 +173,10 @@ Located locate_small(ex::pool::Arena which, SmallRegion& region, std::uintptr_t 
     }
     const std::size_t slack = page.slack[index].load(std::memory_order_relaxed);
     const std::size_t requested = block - unit - slack;
-    for (std::size_t k = 0; k < slack; ++k) {
-        std::uint8_t value = reinterpret_cast<const std::uint8_t*>(a)[requested + k];
+    if (slack) {
         // 0x21: the data following the block is corrupt (P2 block, P3 bytes, P4 the value).
-        if (value != slack_pattern(k)) ke::bug_check(bad_pool_header, 0x21, a, requested, value);
+        int value = damaged_slack_byte(reinterpret_cast<const std::uint8_t*>(a) + block - unit, slack);
+        if (value >= 0) ke::bug_check(bad_pool_header, 0x21, a, requested, static_cast<std::uintptr_t>(value));
     }
     Located l{};
     l.big = false;
@@ -305,7 +333,7 @@ void* allocate(const Request& r) {
         const auto at = reinterpret_cast<std::uintptr_t>(body);
         const std::size_t index = block_index(*page, at - (at & ~(page_size - 1)) - page->first_offset - unit);
         page->slack[index].store(static_cast<std::uint8_t>(slack), std::memory_order_relaxed);
-        for (std::size_t k = 0; k < slack; ++k) static_cast<std::uint8_t*>(body)[requested + k] = slack_pattern(k);
+        if (slack) fill_slack(static_cast<std::uint8_t*>(body) + block - unit);
         __atomic_store_n(&header->Ulong1, h.Ulong1, __ATOMIC_RELEASE);
     } else {
         body = big_allocate(r.type.arena, requested, r.tag, header_pool_type(r.type, r.quota), r.quota);

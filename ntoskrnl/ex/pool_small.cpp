@@ -83,6 +83,37 @@ PageInfo* new_page(Arena& arena, ThreadHeap& heap, std::size_t units, bool cache
     return page;
 }
 
+int arena_index_of(const PageInfo& page) {
+    for (int a = 0; a < arena_count; ++a) {
+        const SmallRegion& region = arena(static_cast<ex::pool::Arena>(a)).small;
+        if (&page >= region.info && &page < region.info + region.pages) return a;
+    }
+    return 0;
+}
+
+void make_available(ThreadHeap& heap, PageInfo& page) {
+    if (page.available) return;
+    const std::size_t units = page.units.load(std::memory_order_relaxed);
+    PageInfo*& top = heap.available[arena_index_of(page)][page.cache_aligned][units];
+    if (&page == heap.current[arena_index_of(page)][page.cache_aligned][units]) return;
+    page.available = true;
+    page.next = top;
+    top = &page;
+}
+
+// Pages that other threads freed into since the last look: their blocks come back, and the
+// pages become available to their classes again.
+void collect_remote_pages(ThreadHeap& heap) {
+    PageInfo* page = heap.remote_pages.exchange(nullptr, std::memory_order_acquire);
+    while (page) {
+        PageInfo* next = page->next_remote;
+        page->remote_queued.store(false, std::memory_order_relaxed);   // before taking: later frees re-queue it
+        take_remote_frees(*page);
+        if (page->local_free) make_available(heap, *page);
+        page = next;
+    }
+}
+
 void* pop(PageInfo& page) {
     void* body = page.local_free;
     page.local_free = *static_cast<void**>(body);
@@ -107,7 +138,11 @@ void* small_allocate(ThreadHeap& heap, ex::pool::Arena which, bool cache_aligned
     PageInfo*& current = heap.current[a][cache_aligned][units];
     PageInfo* page = current;
     if (page && (page->local_free || take_remote_frees(*page))) return pop(*(*page_out = page));
-    for (page = heap.pages[a][cache_aligned][units]; page; page = page->next) {
+    collect_remote_pages(heap);
+    PageInfo*& available = heap.available[a][cache_aligned][units];
+    while ((page = available)) {
+        available = page->next;
+        page->available = false;
         if (page->local_free || take_remote_frees(*page)) {
             current = page;
             return pop(*(*page_out = page));
@@ -115,41 +150,35 @@ void* small_allocate(ThreadHeap& heap, ex::pool::Arena which, bool cache_aligned
     }
     page = new_page(arena(which), heap, units, cache_aligned);
     if (!page) return nullptr;
-    page->next = heap.pages[a][cache_aligned][units];
-    heap.pages[a][cache_aligned][units] = page;
     current = page;
     return pop(*(*page_out = page));
 }
 
 void small_release(ThreadHeap& heap, PageInfo& page, void* body) {
-    if (page.owner.load(std::memory_order_relaxed) != &heap) {
+    ThreadHeap* owner = page.owner.load(std::memory_order_relaxed);
+    if (owner != &heap) {
         void* head = page.remote_free.load(std::memory_order_relaxed);
         do {
             *static_cast<void**>(body) = head;
         } while (!page.remote_free.compare_exchange_weak(head, body, std::memory_order_release,
                                                          std::memory_order_relaxed));
+        // Tell the owner, once per batch, that this page has blocks to take back.
+        if (!page.remote_queued.exchange(true, std::memory_order_acq_rel)) {
+            PageInfo* top = owner->remote_pages.load(std::memory_order_relaxed);
+            do {
+                page.next_remote = top;
+            } while (!owner->remote_pages.compare_exchange_weak(top, &page, std::memory_order_release,
+                                                                std::memory_order_relaxed));
+        }
         return;
     }
+    const bool was_full = page.local_free == nullptr;
     *static_cast<void**>(body) = page.local_free;
     page.local_free = body;
-    if (--page.used != 0) return;
-
-    // An empty page that is not the one being allocated from goes back to its arena.
-    const std::size_t units = page.units.load(std::memory_order_relaxed);
-    for (int a = 0; a < arena_count; ++a) {
-        SmallRegion& region = arena(static_cast<ex::pool::Arena>(a)).small;
-        if (&page < region.info || &page >= region.info + region.pages) continue;
-        if (heap.current[a][page.cache_aligned][units] == &page) return;
-        PageInfo** link = &heap.pages[a][page.cache_aligned][units];
-        while (*link != &page) link = &(*link)->next;
-        *link = page.next;
-        page.units.store(0, std::memory_order_release);
-        page.owner.store(nullptr, std::memory_order_relaxed);
-        SpinLockGuard guard(region.lock);
-        page.next = region.free_pages;
-        region.free_pages = &page;
-        return;
-    }
+    --page.used;
+    // Empty pages stay with the heap, ready for their class (returning them to the arena is
+    // left for a trim pass: issue note).
+    if (was_full) make_available(heap, page);
 }
 
 }  // namespace ex::pool::detail

@@ -232,7 +232,7 @@ static void check_stop(const struct misuse_case *c, DWORD exit_code, const char 
         s = strchr(out, '\n');
         s = s ? s + 1 : out + strlen(out);
     }
-    ok(exit_code == c->code, "exit code %#lx, expected %#lx\n", exit_code, c->code);
+    ok(exit_code == c->code, "exit code %#lx, expected %#lx; output \"%s\"\n", exit_code, c->code, out);
     if (!c->code)
     {
         ok(!strstr(s, "*** STOP"), "unexpected bug check: \"%s\"\n", out);

@@ -30,8 +30,6 @@ constexpr RegionSizes region_sizes[arena_count] = {{64 * MiB, 256 * MiB}, {32 * 
 #endif
 
 Arena arenas[arena_count];
-std::atomic<int> init_state{0};   // 0 none, 1 in progress, 2 done, 3 failed
-int heap_tls_slot = -1;
 std::atomic<ThreadHeap*> heaps{nullptr};
 
 std::atomic<std::uint64_t> quota_charged[2];   // [0] nonpaged, [1] paged
@@ -217,7 +215,7 @@ Located locate_big(ex::pool::Arena which, BigRegion& region, std::uintptr_t a) {
 }
 
 Located locate(const void* block) {
-    initialize();
+    if (!initialized()) initialize();
     const auto a = reinterpret_cast<std::uintptr_t>(block);
     for (int i = 0; i < arena_count; ++i) {
         Arena& ar = arenas[i];
@@ -245,14 +243,12 @@ ThreadHeap* create_heap() {
 
 }  // namespace
 
+std::atomic<int> init_state{0};   // 0 none, 1 in progress, 2 done, 3 failed
+int heap_tls_slot = -1;
+
 Arena& arena(ex::pool::Arena which) { return arenas[static_cast<int>(which)]; }
 
-bool initialized() { return init_state.load(std::memory_order_acquire) == 2; }
-
-ThreadHeap* this_thread_heap_if_any() { return static_cast<ThreadHeap*>(platform::tls_get(heap_tls_slot)); }
-
-ThreadHeap& this_thread_heap() {
-    if (ThreadHeap* heap = this_thread_heap_if_any()) return *heap;
+ThreadHeap& create_thread_heap() {
     if (ThreadHeap* heap = create_heap()) return *heap;
     // No memory for a heap: the system cannot go on (Windows' equivalent is running out of
     // nonpaged pool for its own structures).
@@ -304,7 +300,7 @@ void* allocate(const Request& r) {
         // 0x9A: "marked an allocation request MUST_SUCCEED (no longer supported)".
         ke::bug_check(bad_pool_caller, 0x9A, r.pool_type, r.bytes, r.tag);
     }
-    initialize();
+    if (!initialized()) initialize();
     const std::size_t requested = r.bytes ? r.bytes : 1;
     const std::size_t block = small_block_bytes(requested, r.type.cache_aligned);
     // Quota is charged for what the block occupies: the block, or its whole pages.
@@ -342,7 +338,7 @@ void* allocate(const Request& r) {
             return nullptr;
         }
     }
-    count_alloc(heap.tags, r.tag, r.type.paged, requested);
+    count(heap.tags, r.tag, r.type.paged, false, static_cast<std::int64_t>(requested));
     return body;
 }
 
@@ -374,7 +370,7 @@ void free(void* block, nt::ULONG tag) {
     }
     if (quota) return_quota(paged, l.block_bytes);
     ThreadHeap& heap = this_thread_heap();
-    count_free(heap.tags, stored_tag, paged, l.requested);
+    count(heap.tags, stored_tag, paged, true, static_cast<std::int64_t>(l.requested));
     if (l.big)
         big_release(l.arena, l.first);
     else

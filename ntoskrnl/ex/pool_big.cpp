@@ -46,22 +46,27 @@ void* big_allocate(ex::pool::Arena which, std::size_t bytes, nt::ULONG tag, nt::
     {
         SpinLockGuard guard(region.lock);
         if (!take_run(region, pages, &first, &committed)) return nullptr;
+        // The table grows with the bump pointer, in whole pages of entries, committed once.
+        if (region.bump > region.table_committed) {
+            auto lo = reinterpret_cast<std::uintptr_t>(region.table + region.table_committed) & ~(page_size - 1);
+            auto hi = (reinterpret_cast<std::uintptr_t>(region.table + region.bump) + page_size - 1) & ~(page_size - 1);
+            if (!platform::commit(reinterpret_cast<void*>(lo), hi - lo, platform::Protection::read_write)) {
+                if (region.run_count < BigRegion::max_runs)
+                    region.runs[region.run_count++] = {static_cast<std::uint32_t>(first),
+                                                       static_cast<std::uint32_t>(pages), committed};
+                return nullptr;
+            }
+            region.table_committed = (hi - reinterpret_cast<std::uintptr_t>(region.table)) / sizeof(BigEntry);
+        }
     }
     std::uint8_t* block = region.base + first * page_size;
-    // The table entries of the run: committed on demand, whole pages of entries.
-    auto lo = reinterpret_cast<std::uintptr_t>(region.table + first) & ~(page_size - 1);
-    auto hi = (reinterpret_cast<std::uintptr_t>(region.table + first + pages) + page_size - 1) & ~(page_size - 1);
-    if (!platform::commit(reinterpret_cast<void*>(lo), hi - lo, platform::Protection::read_write) ||
-        (!committed && !platform::commit(block, pages * page_size, a.protection))) {
+    // Legacy pool memory is uninitialised (ExAllocatePool2 zeroes it itself): a cached run is
+    // handed out as it is.
+    if (!committed && !platform::commit(block, pages * page_size, a.protection)) {
         SpinLockGuard guard(region.lock);
         if (region.run_count < BigRegion::max_runs)
             region.runs[region.run_count++] = {static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(pages), false};
         return nullptr;
-    }
-    if (committed) {
-        // Reused memory: hand it out with the same contents a fresh commit would have.
-        for (std::size_t i = 0; i < pages * page_size / sizeof(std::uintptr_t); ++i)
-            reinterpret_cast<std::uintptr_t*>(block)[i] = 0;
     }
     BigEntry& head = region.table[first];
     head.pages = static_cast<std::uint32_t>(pages);

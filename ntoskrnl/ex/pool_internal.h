@@ -70,6 +70,7 @@ struct BigRegion {
     std::size_t pages = 0;
     BigEntry* table = nullptr;     // the big-allocation table, one entry per page
     std::size_t bump = 0;
+    std::size_t table_committed = 0;   // entries committed so far (whole pages of entries)
     // Runs given back, reused first fit; kept committed up to a budget so that a driver that
     // allocates and frees the same big block does not pay for a commit each time.
     struct Run {
@@ -91,7 +92,9 @@ struct Arena {
 };
 
 Arena& arena(ex::pool::Arena which);
-bool initialized();
+extern std::atomic<int> init_state;   // 2 once the address space is reserved
+extern int heap_tls_slot;
+inline bool initialized() { return init_state.load(std::memory_order_acquire) == 2; }
 
 // Per-thread tag counters (pool_tags.cpp).
 struct TagCounters {
@@ -108,8 +111,24 @@ struct TagTable {
     TagSlot slot[slots];
     TagSlot* last = nullptr;
 };
-void count_alloc(TagTable& table, nt::ULONG tag, bool paged, std::size_t bytes);
-void count_free(TagTable& table, nt::ULONG tag, bool paged, std::size_t bytes);
+// Zero is the empty-slot marker; a zero tag (legal for the legacy allocators) is kept as this.
+inline constexpr nt::ULONG zero_tag_key = 0x7FFFFFFFu;   // not a printable tag
+inline nt::ULONG tag_key(nt::ULONG tag) { return tag ? tag : zero_tag_key; }
+TagSlot* find_tag_slot(TagTable& table, nt::ULONG key);   // nullptr when the table is full
+
+// Single writer per table: plain load + store, no locked instruction on the hot path.
+template <typename T>
+inline void bump(std::atomic<T>& c, T v) {
+    c.store(c.load(std::memory_order_relaxed) + v, std::memory_order_relaxed);
+}
+inline void count(TagTable& table, nt::ULONG tag, bool paged, bool is_free, std::int64_t bytes) {
+    const nt::ULONG key = tag_key(tag);
+    TagSlot* s = table.last;
+    if (!s || s->tag.load(std::memory_order_relaxed) != key) s = find_tag_slot(table, key);
+    if (!s) return;   // more distinct tags than slots on this thread: uncounted
+    bump(is_free ? s->kinds[paged].frees : s->kinds[paged].allocs, std::uint64_t{1});
+    bump(s->kinds[paged].bytes, is_free ? -bytes : bytes);
+}
 
 struct ThreadHeap {
     PageInfo* current[arena_count][2][max_units + 1];     // [arena][cache aligned][units]
@@ -118,15 +137,39 @@ struct ThreadHeap {
     TagTable tags;
     ThreadHeap* next_registered = nullptr;
 };
-ThreadHeap& this_thread_heap();
-ThreadHeap* this_thread_heap_if_any();
+ThreadHeap& create_thread_heap();   // registers a heap for this thread (bug checks if it cannot)
+inline ThreadHeap& this_thread_heap() {
+    if (auto* heap = static_cast<ThreadHeap*>(platform::tls_get(heap_tls_slot))) return *heap;
+    return create_thread_heap();
+}
 ThreadHeap* registered_heaps();
 
 // Small blocks (pool_small.cpp).
-std::size_t small_block_bytes(std::size_t bytes, bool cache_aligned);   // 0 if it must be big
-// Pops a free block of this size class; *page_out receives its page. nullptr when out of memory.
-void* small_allocate(ThreadHeap& heap, ex::pool::Arena which, bool cache_aligned, std::size_t block_bytes,
-                     PageInfo** page_out);
+// Bytes of the block (header included) that serves a request; 0 if it must be a big block.
+inline std::size_t small_block_bytes(std::size_t bytes, bool cache_aligned) {
+    if (bytes == 0) bytes = 1;   // Windows' free build serves a zero-byte request as one byte
+    if (!cache_aligned) return bytes <= small_max ? (bytes + unit + unit - 1) / unit * unit : 0;
+    // Cache-aligned: whole cache lines, bodies on line boundaries.
+    std::size_t block = (bytes + unit + cache_line - 1) / cache_line * cache_line;
+    return cache_line - unit + block <= page_size ? block : 0;
+}
+// Pops a free block of this size class when the current page has none; *page_out receives
+// its page. nullptr when out of memory.
+void* small_allocate_slow(ThreadHeap& heap, ex::pool::Arena which, bool cache_aligned, std::size_t block_bytes,
+                          PageInfo** page_out);
+inline void* small_allocate(ThreadHeap& heap, ex::pool::Arena which, bool cache_aligned, std::size_t block_bytes,
+                            PageInfo** page_out) {
+    PageInfo* page = heap.current[static_cast<int>(which)][cache_aligned][block_bytes / unit];
+    if (page) {
+        if (void* body = page->local_free) {
+            page->local_free = *static_cast<void**>(body);
+            ++page->used;
+            *page_out = page;
+            return body;
+        }
+    }
+    return small_allocate_slow(heap, which, cache_aligned, block_bytes, page_out);
+}
 // Index of the block whose body starts `offset` bytes after the page's first header.
 inline std::size_t block_index(const PageInfo& page, std::size_t offset) {
     return static_cast<std::size_t>((static_cast<std::uint64_t>(offset) * page.reciprocal) >> 32);

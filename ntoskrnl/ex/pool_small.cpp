@@ -123,16 +123,8 @@ void* pop(PageInfo& page) {
 
 }  // namespace
 
-std::size_t small_block_bytes(std::size_t bytes, bool cache_aligned) {
-    if (bytes == 0) bytes = 1;   // Windows' free build serves a zero-byte request as one byte
-    if (!cache_aligned) return bytes <= small_max ? (bytes + unit + unit - 1) / unit * unit : 0;
-    // Cache-aligned: whole cache lines, bodies on line boundaries.
-    std::size_t block = (bytes + unit + cache_line - 1) / cache_line * cache_line;
-    return cache_line - unit + block <= page_size ? block : 0;
-}
-
-void* small_allocate(ThreadHeap& heap, ex::pool::Arena which, bool cache_aligned, std::size_t block_bytes,
-                     PageInfo** page_out) {
+void* small_allocate_slow(ThreadHeap& heap, ex::pool::Arena which, bool cache_aligned, std::size_t block_bytes,
+                          PageInfo** page_out) {
     const std::size_t units = block_bytes / unit;
     const int a = static_cast<int>(which);
     PageInfo*& current = heap.current[a][cache_aligned][units];

@@ -4,10 +4,8 @@
 #include "ex/pool_internal.h"
 
 namespace ex::pool::detail {
-namespace {
 
-TagSlot* find_slot(TagTable& table, nt::ULONG tag) {
-    if (table.last && table.last->tag.load(std::memory_order_relaxed) == tag) return table.last;
+TagSlot* find_tag_slot(TagTable& table, nt::ULONG tag) {
     std::size_t i = (tag * 0x9E3779B1u) >> 23;   // 9 bits: 512 slots
     for (std::size_t probe = 0; probe < TagTable::slots; ++probe, i = (i + 1) % TagTable::slots) {
         nt::ULONG t = table.slot[i].tag.load(std::memory_order_relaxed);
@@ -17,31 +15,7 @@ TagSlot* find_slot(TagTable& table, nt::ULONG tag) {
             return table.last = &table.slot[i];
         }
     }
-    return nullptr;   // 512 distinct tags on one thread: further ones go uncounted
-}
-
-void add(std::atomic<std::uint64_t>& c, std::uint64_t v) { c.store(c.load(std::memory_order_relaxed) + v, std::memory_order_relaxed); }
-void add(std::atomic<std::int64_t>& c, std::int64_t v) { c.store(c.load(std::memory_order_relaxed) + v, std::memory_order_relaxed); }
-
-// Zero is the empty-slot marker; a zero tag (legal for the legacy allocators) is stored as this.
-constexpr nt::ULONG zero_tag_key = 0x7FFFFFFFu;   // not a printable tag
-
-nt::ULONG key_of(nt::ULONG tag) { return tag ? tag : zero_tag_key; }
-
-}  // namespace
-
-void count_alloc(TagTable& table, nt::ULONG tag, bool paged, std::size_t bytes) {
-    if (TagSlot* s = find_slot(table, key_of(tag))) {
-        add(s->kinds[paged].allocs, 1);
-        add(s->kinds[paged].bytes, static_cast<std::int64_t>(bytes));
-    }
-}
-
-void count_free(TagTable& table, nt::ULONG tag, bool paged, std::size_t bytes) {
-    if (TagSlot* s = find_slot(table, key_of(tag))) {
-        add(s->kinds[paged].frees, 1);
-        add(s->kinds[paged].bytes, -static_cast<std::int64_t>(bytes));
-    }
+    return nullptr;
 }
 
 }  // namespace ex::pool::detail

@@ -63,7 +63,7 @@ int tls_slot_allocate() {
     return tls_key_count++;
 }
 
-void* tls_get(int slot) { return pthread_getspecific(tls_keys[slot]); }
+void* tls_get_slow(int slot) { return pthread_getspecific(tls_keys[slot]); }
 
 void tls_set(int slot, void* value) { pthread_setspecific(tls_keys[slot], value); }
 

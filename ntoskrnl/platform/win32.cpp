@@ -77,22 +77,7 @@ int tls_slot_allocate() {
     return slot == TLS_OUT_OF_INDEXES ? -1 : static_cast<int>(slot);
 }
 
-// TlsGetValue/TlsSetValue, minus the call: the first 64 slots live in the TEB (TlsSlots at
-// 0xE10 on i386, 0x1480 on x86_64), which is where Windows and Wine keep them.
-void* tls_get(int slot) {
-    if (slot < 64) {
-#if defined(__x86_64__)
-        void* value;
-        __asm__("movq %%gs:0x1480(,%1,8), %0" : "=r"(value) : "r"(static_cast<std::intptr_t>(slot)));
-        return value;
-#elif defined(__i386__)
-        void* value;
-        __asm__("movl %%fs:0xE10(,%1,4), %0" : "=r"(value) : "r"(slot));
-        return value;
-#endif
-    }
-    return TlsGetValue(static_cast<DWORD>(slot));
-}
+void* tls_get_slow(int slot) { return TlsGetValue(static_cast<DWORD>(slot)); }
 
 void tls_set(int slot, void* value) { TlsSetValue(static_cast<DWORD>(slot), value); }
 

@@ -45,6 +45,10 @@ inline void* tls_get(int slot);
 // ExRaiseStatus does. Never returns.
 [[noreturn]] void raise_status(std::int32_t status);
 
+// NtQuerySystemInformation of the system underneath (Wine's ntdll).
+std::int32_t query_system_information(std::uint32_t info_class, void* buffer, std::uint32_t length,
+                                      std::uint32_t* return_length);
+
 // Reads REG_SZ HKLM\System\CurrentControlSet\Control\ProductOptions\ProductType into buf
 // (UTF-16, not terminated). Returns the number of characters, or -1 if it could not be read.
 int read_product_type(char16_t* buf, std::size_t capacity);

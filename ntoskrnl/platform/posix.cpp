@@ -36,6 +36,11 @@ std::uint64_t physical_memory_bytes() {
 
 int read_product_type(char16_t*, std::size_t) { return -1; }
 
+std::int32_t query_system_information(std::uint32_t, void*, std::uint32_t, std::uint32_t* return_length) {
+    if (return_length) *return_length = 0;
+    return static_cast<std::int32_t>(0xC0000003);   // STATUS_INVALID_INFO_CLASS: no such system here
+}
+
 void* reserve_address_space(std::size_t bytes) {
     void* p = ::mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     return p == MAP_FAILED ? nullptr : p;

@@ -59,6 +59,14 @@ std::uint64_t physical_memory_bytes() {
     return GlobalMemoryStatusEx(&ms) ? ms.ullTotalPhys : 0;
 }
 
+std::int32_t query_system_information(std::uint32_t info_class, void* buffer, std::uint32_t length,
+                                      std::uint32_t* return_length) {
+    ULONG got = 0;
+    NTSTATUS st = NtQuerySystemInformation(static_cast<SYSTEM_INFORMATION_CLASS>(info_class), buffer, length, &got);
+    if (return_length) *return_length = got;
+    return st;
+}
+
 void* reserve_address_space(std::size_t bytes) {
     return VirtualAlloc(nullptr, bytes, MEM_RESERVE, PAGE_NOACCESS);
 }

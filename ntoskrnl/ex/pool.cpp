@@ -113,12 +113,12 @@ struct Located {
     BigEntry* entry;
 };
 
-[[noreturn]] void never_pool(std::uintptr_t a) {
+[[noreturn, gnu::cold, gnu::noinline]] void never_pool(std::uintptr_t a) {
     // 0x42: "attempted to free a virtual address that was never in any pool".
     ke::bug_check(bad_pool_caller, 0x42, a, 0, 0);
 }
 
-[[noreturn]] void not_a_block(ex::pool::Arena which, std::uintptr_t a, std::uintptr_t pool_start) {
+[[noreturn, gnu::cold, gnu::noinline]] void not_a_block(ex::pool::Arena which, std::uintptr_t a, std::uintptr_t pool_start) {
     if (which == ex::pool::Arena::paged) {
         // 0x41286: "free a paged pool address in the middle of an allocation"; P4 the offset in
         // pages from the start of paged pool.
@@ -129,7 +129,7 @@ struct Located {
     ke::bug_check(bad_pool_caller, 0x99, a, 0, 0);
 }
 
-Located locate_small(ex::pool::Arena which, SmallRegion& region, std::uintptr_t a) {
+[[gnu::always_inline]] inline Located locate_small(ex::pool::Arena which, SmallRegion& region, std::uintptr_t a) {
     const std::size_t page_index = (a - reinterpret_cast<std::uintptr_t>(region.base)) / page_size;
     const auto pool_start = reinterpret_cast<std::uintptr_t>(region.base);
     if (page_index >= region.committed.load(std::memory_order_acquire)) not_a_block(which, a, pool_start);
@@ -176,7 +176,7 @@ Located locate_small(ex::pool::Arena which, SmallRegion& region, std::uintptr_t 
         int value = damaged_slack_byte(reinterpret_cast<const std::uint8_t*>(a) + block - unit, slack);
         if (value >= 0) ke::bug_check(bad_pool_header, 0x21, a, requested, static_cast<std::uintptr_t>(value));
     }
-    Located l{};
+    Located l;   // the big-block fields stay unset: only read when big is true
     l.big = false;
     l.arena = which;
     l.page = &page;
@@ -188,7 +188,7 @@ Located locate_small(ex::pool::Arena which, SmallRegion& region, std::uintptr_t 
     return l;
 }
 
-Located locate_big(ex::pool::Arena which, BigRegion& region, std::uintptr_t a) {
+[[gnu::noinline]] Located locate_big(ex::pool::Arena which, BigRegion& region, std::uintptr_t a) {
     const auto pool_start = reinterpret_cast<std::uintptr_t>(region.base);
     const std::size_t first = (a - pool_start) / page_size;
     std::size_t bump;
@@ -214,7 +214,7 @@ Located locate_big(ex::pool::Arena which, BigRegion& region, std::uintptr_t a) {
     return l;
 }
 
-Located locate(const void* block) {
+[[gnu::always_inline]] inline Located locate(const void* block) {
     if (!initialized()) initialize();
     const auto a = reinterpret_cast<std::uintptr_t>(block);
     for (int i = 0; i < arena_count; ++i) {

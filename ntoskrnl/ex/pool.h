@@ -77,6 +77,12 @@ struct TagUsage {
 // Copies the per-tag totals (summed over all threads) into out; returns how many exist.
 std::size_t tag_usage(TagUsage* out, std::size_t capacity);
 
+// Writes a poolmon-style table of `rows` (one line per tag and pool kind, most bytes first):
+//    Tag  Type      Allocs       Frees        Diff       Bytes
+//    Acct Paged         11           4           7         700
+// into out (NUL-terminated, truncated to capacity); returns the length it needed.
+std::size_t format_tag_table(TagUsage* rows, std::size_t n, char* out, std::size_t capacity);
+
 // Reserves the pool's address space. Called at module load; allocate() calls it if needed.
 void initialize();
 

@@ -1,6 +1,8 @@
 // Per-tag accounting, poolmon style. Each thread counts into its own table (single writer, no
 // atomic read-modify-write on the hot path); readers sum every thread's table. A block freed on
 // another thread than the one that allocated it is counted as a free there: the sums stay right.
+#include <cstdio>
+
 #include "ex/pool_internal.h"
 
 namespace ex::pool::detail {
@@ -50,6 +52,43 @@ std::size_t tag_usage(TagUsage* out, std::size_t capacity) {
         }
     }
     return n;
+}
+
+std::size_t format_tag_table(TagUsage* rows, std::size_t n, char* out, std::size_t capacity) {
+    // Most bytes in use first, then by tag, as poolmon sorted by bytes shows them.
+    for (std::size_t i = 1; i < n; ++i) {
+        TagUsage row = rows[i];
+        std::size_t j = i;
+        auto before = [](const TagUsage& a, const TagUsage& b) {
+            return a.bytes_live != b.bytes_live ? a.bytes_live > b.bytes_live : a.tag < b.tag;
+        };
+        for (; j > 0 && before(row, rows[j - 1]); --j) rows[j] = rows[j - 1];
+        rows[j] = row;
+    }
+    std::size_t len = 0;
+    auto append = [&](int wrote) {
+        if (wrote > 0) len += static_cast<std::size_t>(wrote);
+    };
+    auto room = [&]() { return len < capacity ? capacity - len : 0; };
+    auto at = [&]() { return out + (len < capacity ? len : (capacity ? capacity - 1 : 0)); };
+    append(std::snprintf(capacity ? at() : nullptr, room(), " Tag  Type      Allocs       Frees        Diff       Bytes\n"));
+    for (std::size_t i = 0; i < n; ++i) {
+        char tag[5];
+        for (int k = 0; k < 4; ++k) {
+            // Poolmon shows the four characters as they read in memory; the protected bit is not one.
+            unsigned char c = static_cast<unsigned char>(((rows[i].tag & ~nt::PROTECTED_POOL) >> (8 * k)) & 0xFF);
+            tag[k] = c >= 0x20 && c < 0x7F ? static_cast<char>(c) : '.';
+        }
+        tag[4] = '\0';
+        append(std::snprintf(capacity ? at() : nullptr, room(), " %s %-7s %11llu %11llu %11lld %11lld\n", tag,
+                                      rows[i].paged ? "Paged" : "Nonp",
+                                      static_cast<unsigned long long>(rows[i].allocs),
+                                      static_cast<unsigned long long>(rows[i].frees),
+                                      static_cast<long long>(rows[i].allocs - rows[i].frees),
+                                      static_cast<long long>(rows[i].bytes_live)));
+    }
+    if (capacity) out[len < capacity ? len : capacity - 1] = '\0';
+    return len;
 }
 
 }  // namespace ex::pool

@@ -269,3 +269,26 @@ TEST(PoolDeathTest, MustSucceedRequests) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(PoolTagTable, PoolmonStyleMostBytesFirst) {
+    ex::pool::TagUsage rows[] = {
+        {0x41414141 /* AAAA */, false, 3, 1, 200},
+        {0x74636341 /* Acct */, true, 11, 4, 700},
+        {0x00000001 | nt::PROTECTED_POOL, false, 1, 0, 8},
+    };
+    char out[512];
+    std::size_t n = ex::pool::format_tag_table(rows, 3, out, sizeof out);
+    EXPECT_EQ(std::string(out),
+              " Tag  Type      Allocs       Frees        Diff       Bytes\n"
+              " Acct Paged            11           4           7         700\n"
+              " AAAA Nonp              3           1           2         200\n"
+              " .... Nonp              1           0           1           8\n");
+    EXPECT_EQ(n, std::strlen(out));
+    char small[20];
+    EXPECT_EQ(ex::pool::format_tag_table(rows, 3, small, sizeof small), n) << "reports the length it needed";
+    EXPECT_EQ(std::strlen(small), sizeof small - 1);
+}
+
+}  // namespace

@@ -88,13 +88,8 @@ bool charge_quota(bool paged, std::uint64_t bytes) {
 
 void return_quota(bool paged, std::uint64_t bytes) { quota_charged[paged].fetch_sub(bytes, std::memory_order_relaxed); }
 
-// The pool type as the header stores it: (internal type + 1), 0 meaning free (ReactOS expool.c;
-// windows-behavior.md 3.2): base (paged 1, must succeed 2, cache aligned 4), quota 8, session 32.
-nt::ULONG header_pool_type(const TypeInfo& t, bool quota) {
-    nt::ULONG internal = (t.paged ? 1 : 0) | (t.cache_aligned ? 4 : 0) | (quota ? header_quota_bit : 0) |
-                         (t.session ? 0x20 : 0);
-    return internal + 1;
-}
+// The pool type as the header stores it, with QUOTA_POOL_MASK for charged blocks.
+nt::ULONG header_pool_type(const TypeInfo& t, bool quota) { return t.header_type + (quota ? header_quota_bit : 0); }
 
 // ---- What a pointer is ----
 
@@ -279,21 +274,6 @@ void initialize() {
     if (state != 2) ke::bug_check(ke::bugcheck_code::must_succeed_pool_empty, 0, 0, 0, 0);
 }
 
-TypeInfo classify(nt::ULONG pool_type) {
-    // Request modifiers that do not choose memory: quota-fail-instead-of-raise 0x8, raise 0x10,
-    // cold 0x100 (a hint).
-    nt::ULONG t = pool_type & ~nt::ULONG{0x8 | 0x10 | 0x100};
-    const bool nx = (t & 0x200) != 0;
-    const bool session = (t & 0x20) != 0;
-    const nt::ULONG base = t & 0x7;
-    TypeInfo info{};
-    info.paged = (base & 1) != 0 && base != 3;
-    info.must_succeed = base == 2 || base == 6;
-    info.cache_aligned = (base & 4) != 0;
-    info.session = session;
-    info.arena = info.paged ? ex::pool::Arena::paged : nx ? ex::pool::Arena::nonpaged_nx : ex::pool::Arena::nonpaged;
-    return info;
-}
 
 void* allocate(const Request& r) {
     if (r.type.must_succeed) {

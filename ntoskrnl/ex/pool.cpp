@@ -31,6 +31,9 @@ constexpr RegionSizes region_sizes[arena_count] = {{64 * MiB, 256 * MiB}, {32 * 
 
 Arena arenas[arena_count];
 std::atomic<ThreadHeap*> heaps{nullptr};
+// Heaps of threads that ended, waiting for a new thread to adopt them.
+ThreadHeap* abandoned_heaps = nullptr;
+SpinLock abandoned_lock;
 
 std::atomic<std::uint64_t> quota_charged[2];   // [0] nonpaged, [1] paged
 std::atomic<std::uint64_t> quota_limit[2] = {~std::uint64_t{0}, ~std::uint64_t{0}};
@@ -244,6 +247,17 @@ int heap_tls_slot = -1;
 Arena& arena(ex::pool::Arena which) { return arenas[static_cast<int>(which)]; }
 
 ThreadHeap& create_thread_heap() {
+    {
+        SpinLockGuard guard(abandoned_lock);
+        if (ThreadHeap* heap = abandoned_heaps) {
+            abandoned_heaps = heap->next_abandoned;
+            heap->next_abandoned = nullptr;
+            // Its pages still name this heap as their owner: they are ours now, and the remote
+            // frees queued on it are collected as ours.
+            platform::tls_set(heap_tls_slot, heap);
+            return *heap;
+        }
+    }
     if (ThreadHeap* heap = create_heap()) return *heap;
     // No memory for a heap: the system cannot go on (Windows' equivalent is running out of
     // nonpaged pool for its own structures).
@@ -256,12 +270,28 @@ ThreadHeap* registered_heaps() { return heaps.load(std::memory_order_acquire); }
 
 using namespace detail;
 
+void thread_exit() {
+    if (!initialized()) return;
+    auto* heap = static_cast<ThreadHeap*>(platform::tls_get(heap_tls_slot));
+    if (!heap) return;
+    platform::tls_set(heap_tls_slot, nullptr);
+    SpinLockGuard guard(abandoned_lock);
+    heap->next_abandoned = abandoned_heaps;
+    abandoned_heaps = heap;
+}
+
+std::size_t thread_heap_count() {
+    std::size_t n = 0;
+    for (ThreadHeap* heap = registered_heaps(); heap; heap = heap->next_registered) ++n;
+    return n;
+}
+
 void initialize() {
     int state = init_state.load(std::memory_order_acquire);
     if (state == 2) return;
     int expected = 0;
     if (init_state.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) {
-        bool ok = (heap_tls_slot = platform::tls_slot_allocate()) >= 0;
+        bool ok = (heap_tls_slot = platform::tls_slot_allocate(&thread_exit)) >= 0;
         const bool exec_paged = !nt::is_64bit;   // POOL_FLAG_PAGED: executable on x86 only
         arenas[0].protection = platform::Protection::read_write_execute;
         arenas[1].protection = platform::Protection::read_write;

@@ -99,6 +99,13 @@ std::size_t tag_usage(TagUsage* out, std::size_t capacity);
 // into out (NUL-terminated, truncated to capacity); returns the length it needed.
 std::size_t format_tag_table(TagUsage* rows, std::size_t n, char* out, std::size_t capacity);
 
+// The calling thread is ending: its heap (pages, cached blocks, tag counters) goes to the next
+// thread that needs one, so nothing is stranded with a thread that no longer runs.
+void thread_exit();
+// How many thread heaps exist (owned or waiting for a thread): bounded by the most threads that
+// used the pool at once, however many threads come and go.
+std::size_t thread_heap_count();
+
 // Reserves the pool's address space; the first allocation or free does it (on x86_64 reserving
 // 205 GiB takes Wine about 0.2 s, which a process that never uses the pool should not pay).
 void initialize();

@@ -136,6 +136,7 @@ struct ThreadHeap {
     std::atomic<PageInfo*> remote_pages{nullptr};         // pages other threads freed into
     TagTable tags;
     ThreadHeap* next_registered = nullptr;
+    ThreadHeap* next_abandoned = nullptr;   // while no thread owns it
 };
 ThreadHeap& create_thread_heap();   // registers a heap for this thread (bug checks if it cannot)
 inline ThreadHeap& this_thread_heap() {

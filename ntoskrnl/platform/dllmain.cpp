@@ -3,13 +3,19 @@
 // treated as a driver and get no DllMain).
 #include <windows.h>
 
+#include "ex/pool.h"
 #include "mm/system_size.h"
 
-extern "C" BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, LPVOID) {
-    if (reason == DLL_PROCESS_ATTACH) {
-        DisableThreadLibraryCalls(instance);
+extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
+    switch (reason) {
+    case DLL_PROCESS_ATTACH:
         // Phase-1 style initialisation: Mm decides its size class once, at boot.
         mm::system_size_info();
+        break;
+    case DLL_THREAD_DETACH:
+        // A thread that used the pool leaves its heap to the next thread that needs one.
+        ex::pool::thread_exit();
+        break;
     }
     return TRUE;
 }

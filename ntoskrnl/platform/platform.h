@@ -35,8 +35,10 @@ void decommit(void* address, std::size_t bytes);
 // ---- Threads ----
 void yield_thread();
 // One pointer of per-thread storage for the pool's thread heaps. tls_slot_allocate() returns a
-// slot id (or -1); get/set are the allocator's hot path.
-int tls_slot_allocate();
+// slot id (or -1); get/set are the allocator's hot path. `at_thread_exit` runs on a thread that
+// ends with a value in the slot (POSIX: a key destructor; the PE module calls it from DllMain's
+// DLL_THREAD_DETACH instead, since Windows TLS slots have no destructors).
+int tls_slot_allocate(void (*at_thread_exit)());
 void* tls_get_slow(int slot);
 void tls_set(int slot, void* value);
 inline void* tls_get(int slot);

@@ -60,11 +60,25 @@ void yield_thread() { ::sched_yield(); }
 
 namespace {
 pthread_key_t tls_keys[8];
+void (*tls_exit_hooks[8])();
 int tls_key_count = 0;
+
+// pthread clears the key before calling its destructor; the hook expects to find its value.
+template <int slot>
+void run_exit_hook(void* value) {
+    pthread_setspecific(tls_keys[slot], value);
+    tls_exit_hooks[slot]();
+    pthread_setspecific(tls_keys[slot], nullptr);
+}
+constexpr void (*exit_trampolines[8])(void*) = {run_exit_hook<0>, run_exit_hook<1>, run_exit_hook<2>, run_exit_hook<3>,
+                                                run_exit_hook<4>, run_exit_hook<5>, run_exit_hook<6>, run_exit_hook<7>};
 }  // namespace
 
-int tls_slot_allocate() {
-    if (tls_key_count == 8 || pthread_key_create(&tls_keys[tls_key_count], nullptr) != 0) return -1;
+int tls_slot_allocate(void (*at_thread_exit)()) {
+    if (tls_key_count == 8) return -1;
+    tls_exit_hooks[tls_key_count] = at_thread_exit;
+    if (pthread_key_create(&tls_keys[tls_key_count], at_thread_exit ? exit_trampolines[tls_key_count] : nullptr) != 0)
+        return -1;
     return tls_key_count++;
 }
 

@@ -80,7 +80,7 @@ void decommit(void* address, std::size_t bytes) { VirtualFree(address, bytes, ME
 
 void yield_thread() { SwitchToThread(); }
 
-int tls_slot_allocate() {
+int tls_slot_allocate(void (*)()) {   // DllMain runs the exit hook (DLL_THREAD_DETACH)
     DWORD slot = TlsAlloc();
     return slot == TLS_OUT_OF_INDEXES ? -1 : static_cast<int>(slot);
 }

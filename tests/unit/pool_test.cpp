@@ -292,3 +292,23 @@ TEST(PoolTagTable, PoolmonStyleMostBytesFirst) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(PoolThreads, HeapsOfEndedThreadsAreAdoptedNotStranded) {
+    void* kept = nullptr;
+    std::thread([&] { kept = alloc(40, 0, tag("Adop")); }).join();   // allocated by a thread that ends
+    const std::size_t before = ex::pool::thread_heap_count();
+    for (int i = 0; i < 200; ++i) {
+        std::thread([] {
+            void* p = alloc(100, 1, tag("Shrt"));
+            ex::pool::free(p, 0);
+        }).join();
+    }
+    EXPECT_LE(ex::pool::thread_heap_count(), before + 1) << "one thread at a time needs at most one more heap";
+    // The block of the ended thread is still a live block, and a new thread frees it.
+    EXPECT_EQ(ex::pool::query(kept).tag, tag("Adop"));
+    std::thread([&] { ex::pool::free(kept, 0); }).join();
+}
+
+}  // namespace

@@ -96,11 +96,12 @@ extern std::atomic<int> init_state;   // 2 once the address space is reserved
 extern int heap_tls_slot;
 inline bool initialized() { return init_state.load(std::memory_order_acquire) == 2; }
 
-// Per-thread tag counters (pool_tags.cpp).
+// Per-thread tag counters (pool_tags.cpp). Pointer-width, like the ULONG/SIZE_T fields poolmon
+// reads (SYSTEM_POOLTAG), and because 64-bit atomics on i386 compile to x87 loads and stores.
 struct TagCounters {
-    std::atomic<std::uint64_t> allocs{0};
-    std::atomic<std::uint64_t> frees{0};
-    std::atomic<std::int64_t> bytes{0};
+    std::atomic<std::uintptr_t> allocs{0};
+    std::atomic<std::uintptr_t> frees{0};
+    std::atomic<std::intptr_t> bytes{0};
 };
 struct TagSlot {
     std::atomic<nt::ULONG> tag{0};
@@ -126,8 +127,8 @@ inline void count(TagTable& table, nt::ULONG tag, bool paged, bool is_free, std:
     TagSlot* s = table.last;
     if (!s || s->tag.load(std::memory_order_relaxed) != key) s = find_tag_slot(table, key);
     if (!s) return;   // more distinct tags than slots on this thread: uncounted
-    bump(is_free ? s->kinds[paged].frees : s->kinds[paged].allocs, std::uint64_t{1});
-    bump(s->kinds[paged].bytes, is_free ? -bytes : bytes);
+    bump(is_free ? s->kinds[paged].frees : s->kinds[paged].allocs, std::uintptr_t{1});
+    bump(s->kinds[paged].bytes, static_cast<std::intptr_t>(is_free ? -bytes : bytes));
 }
 
 struct ThreadHeap {

@@ -31,10 +31,12 @@ struct PageInfo {
     std::atomic<void*> remote_free{nullptr};   // bodies freed by other threads
     void* local_free = nullptr;                // bodies free for the owner
     std::atomic<ThreadHeap*> owner{nullptr};
-    PageInfo* next = nullptr;                  // in the owner's available stack, or the arena's free list
+    PageInfo* next = nullptr;                  // in the owner's available list, or the arena's free list
+    PageInfo* prev = nullptr;                  // in the owner's available list
     PageInfo* next_remote = nullptr;           // in the owner's queue of pages with remote frees
     std::atomic<bool> remote_queued{false};    // on that queue already
-    bool available = false;                    // on the owner's available stack for its class
+    std::atomic<std::uint16_t> remote_in_progress{0};   // remote frees between their push and their queueing
+    bool available = false;                    // on the owner's available list for its class
     std::atomic<std::uint16_t> units{0};       // block size in units; 0 = page not in use
     std::uint16_t capacity = 0;
     std::uint16_t used = 0;                    // handed out and not yet returned to local_free
@@ -133,7 +135,7 @@ inline void count(TagTable& table, nt::ULONG tag, bool paged, bool is_free, std:
 
 struct ThreadHeap {
     PageInfo* current[arena_count][2][max_units + 1];     // [arena][cache aligned][units]
-    PageInfo* available[arena_count][2][max_units + 1];   // other owned pages with free blocks
+    PageInfo* available[arena_count][2][max_units + 1];   // other owned pages with free blocks (doubly linked)
     std::atomic<PageInfo*> remote_pages{nullptr};         // pages other threads freed into
     TagTable tags;
     ThreadHeap* next_registered = nullptr;

@@ -62,6 +62,8 @@ PageInfo* new_page(Arena& arena, ThreadHeap& heap, std::size_t units, bool cache
     page->cache_aligned = cache_aligned;
     page->reciprocal = static_cast<std::uint32_t>(((std::uint64_t{1} << 32) + block - 1) / block);
     page->used = 0;
+    page->available = false;
+    page->remote_queued.store(false, std::memory_order_relaxed);
     page->remote_free.store(nullptr, std::memory_order_relaxed);
     page->owner.store(&heap, std::memory_order_relaxed);
 
@@ -91,14 +93,51 @@ int arena_index_of(const PageInfo& page) {
     return 0;
 }
 
+PageInfo*& available_head(ThreadHeap& heap, const PageInfo& page) {
+    return heap.available[arena_index_of(page)][page.cache_aligned][page.units.load(std::memory_order_relaxed)];
+}
+
+bool is_current(ThreadHeap& heap, const PageInfo& page) {
+    return heap.current[arena_index_of(page)][page.cache_aligned][page.units.load(std::memory_order_relaxed)] == &page;
+}
+
 void make_available(ThreadHeap& heap, PageInfo& page) {
-    if (page.available) return;
-    const std::size_t units = page.units.load(std::memory_order_relaxed);
-    PageInfo*& top = heap.available[arena_index_of(page)][page.cache_aligned][units];
-    if (&page == heap.current[arena_index_of(page)][page.cache_aligned][units]) return;
+    if (page.available || is_current(heap, page)) return;
+    PageInfo*& head = available_head(heap, page);
     page.available = true;
-    page.next = top;
-    top = &page;
+    page.prev = nullptr;
+    page.next = head;
+    if (head) head->prev = &page;
+    head = &page;
+}
+
+void unlink_available(ThreadHeap& heap, PageInfo& page) {
+    if (!page.available) return;
+    if (page.prev)
+        page.prev->next = page.next;
+    else
+        available_head(heap, page) = page.next;
+    if (page.next) page.next->prev = page.prev;
+    page.available = false;
+}
+
+// An owned page whose blocks are all free goes back to its arena for any class or thread, unless
+// it is the page being allocated from, or another thread may still queue it (its remote free is
+// between pushing the block and queueing the page), or it still sits on the heap's remote queue:
+// in those cases it stays, and the queue brings it back here.
+bool release_if_empty(ThreadHeap& heap, PageInfo& page) {
+    if (page.used || is_current(heap, page) || page.remote_in_progress.load(std::memory_order_acquire) ||
+        page.remote_queued.load(std::memory_order_acquire))
+        return false;
+    unlink_available(heap, page);
+    SmallRegion& region = arena(static_cast<ex::pool::Arena>(arena_index_of(page))).small;
+    page.units.store(0, std::memory_order_release);
+    page.owner.store(nullptr, std::memory_order_relaxed);
+    page.local_free = nullptr;
+    SpinLockGuard guard(region.lock);
+    page.next = region.free_pages;
+    region.free_pages = &page;
+    return true;
 }
 
 // Pages that other threads freed into since the last look: their blocks come back, and the
@@ -110,6 +149,7 @@ void collect_remote_pages(ThreadHeap& heap) {
         page->remote_queued.store(false, std::memory_order_relaxed);   // before taking: later frees re-queue it
         take_remote_frees(*page);
         if (page->local_free) make_available(heap, *page);
+        release_if_empty(heap, *page);
         page = next;
     }
 }
@@ -133,8 +173,7 @@ void* small_allocate_slow(ThreadHeap& heap, ex::pool::Arena which, bool cache_al
     collect_remote_pages(heap);
     PageInfo*& available = heap.available[a][cache_aligned][units];
     while ((page = available)) {
-        available = page->next;
-        page->available = false;
+        unlink_available(heap, *page);
         if (page->local_free || take_remote_frees(*page)) {
             current = page;
             return pop(*(*page_out = page));
@@ -149,6 +188,7 @@ void* small_allocate_slow(ThreadHeap& heap, ex::pool::Arena which, bool cache_al
 void small_release(ThreadHeap& heap, PageInfo& page, void* body) {
     ThreadHeap* owner = page.owner.load(std::memory_order_relaxed);
     if (owner != &heap) {
+        page.remote_in_progress.fetch_add(1, std::memory_order_acq_rel);
         void* head = page.remote_free.load(std::memory_order_relaxed);
         do {
             *static_cast<void**>(body) = head;
@@ -162,14 +202,13 @@ void small_release(ThreadHeap& heap, PageInfo& page, void* body) {
             } while (!owner->remote_pages.compare_exchange_weak(top, &page, std::memory_order_release,
                                                                 std::memory_order_relaxed));
         }
+        page.remote_in_progress.fetch_sub(1, std::memory_order_acq_rel);
         return;
     }
     const bool was_full = page.local_free == nullptr;
     *static_cast<void**>(body) = page.local_free;
     page.local_free = body;
-    --page.used;
-    // Empty pages stay with the heap, ready for their class (returning them to the arena is
-    // left for a trim pass: issue note).
+    if (--page.used == 0 && release_if_empty(heap, page)) return;
     if (was_full) make_available(heap, page);
 }
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <random>
@@ -309,6 +310,31 @@ TEST(PoolThreads, HeapsOfEndedThreadsAreAdoptedNotStranded) {
     // The block of the ended thread is still a live block, and a new thread frees it.
     EXPECT_EQ(ex::pool::query(kept).tag, tag("Adop"));
     std::thread([&] { ex::pool::free(kept, 0); }).join();
+}
+
+}  // namespace
+
+namespace {
+
+TEST(PoolPages, EmptiedPagesGoBackToTheArenaForOtherClasses) {
+    std::vector<void*> small_blocks;
+    std::vector<std::uintptr_t> pages;
+    for (int i = 0; i < 4000; ++i) small_blocks.push_back(alloc(40, 0, tag("Pg1 ")));
+    for (void* p : small_blocks) pages.push_back(reinterpret_cast<std::uintptr_t>(p) & ~std::uintptr_t{4095});
+    std::sort(pages.begin(), pages.end());
+    pages.erase(std::unique(pages.begin(), pages.end()), pages.end());
+    for (void* p : small_blocks) ex::pool::free(p, 0);
+
+    // Another size class (and so other pages) now finds those pages in the arena.
+    std::vector<void*> other;
+    std::size_t reused = 0;
+    for (int i = 0; i < 400; ++i) {
+        void* p = alloc(1000, 0, tag("Pg2 "));
+        other.push_back(p);
+        reused += std::binary_search(pages.begin(), pages.end(), reinterpret_cast<std::uintptr_t>(p) & ~std::uintptr_t{4095});
+    }
+    EXPECT_GT(reused, 0u) << pages.size() << " emptied pages, none reused";
+    for (void* p : other) ex::pool::free(p, 0);
 }
 
 }  // namespace

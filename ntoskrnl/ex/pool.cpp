@@ -275,6 +275,7 @@ void thread_exit() {
     auto* heap = static_cast<ThreadHeap*>(platform::tls_get(heap_tls_slot));
     if (!heap) return;
     platform::tls_set(heap_tls_slot, nullptr);
+    trim_empty_pages(*heap);
     SpinLockGuard guard(abandoned_lock);
     heap->next_abandoned = abandoned_heaps;
     abandoned_heaps = heap;

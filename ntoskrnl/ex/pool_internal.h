@@ -37,6 +37,7 @@ struct PageInfo {
     std::atomic<bool> remote_queued{false};    // on that queue already
     std::atomic<std::uint16_t> remote_in_progress{0};   // remote frees between their push and their queueing
     bool available = false;                    // on the owner's available list for its class
+    bool current = false;                      // the page its owner allocates this class from
     std::atomic<std::uint16_t> units{0};       // block size in units; 0 = page not in use
     std::uint16_t capacity = 0;
     std::uint16_t used = 0;                    // handed out and not yet returned to local_free
@@ -137,6 +138,7 @@ struct ThreadHeap {
     PageInfo* current[arena_count][2][max_units + 1];     // [arena][cache aligned][units]
     PageInfo* available[arena_count][2][max_units + 1];   // other owned pages with free blocks (doubly linked)
     std::atomic<PageInfo*> remote_pages{nullptr};         // pages other threads freed into
+    std::size_t emptied_since_trim = 0;                   // pages that emptied since the last trim
     TagTable tags;
     ThreadHeap* next_registered = nullptr;
     ThreadHeap* next_abandoned = nullptr;   // while no thread owns it
@@ -180,6 +182,8 @@ inline std::size_t block_index(const PageInfo& page, std::size_t offset) {
 }
 // Returns a block whose header has already been marked free.
 void small_release(ThreadHeap& heap, PageInfo& page, void* body);
+// Gives the heap's empty pages back to their arenas (a thread ending does this too).
+void trim_empty_pages(ThreadHeap& heap);
 
 // Big blocks (pool_big.cpp).
 void* big_allocate(ex::pool::Arena which, std::size_t bytes, nt::ULONG tag, nt::ULONG pool_type, bool quota);

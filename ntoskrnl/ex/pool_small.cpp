@@ -63,6 +63,7 @@ PageInfo* new_page(Arena& arena, ThreadHeap& heap, std::size_t units, bool cache
     page->reciprocal = static_cast<std::uint32_t>(((std::uint64_t{1} << 32) + block - 1) / block);
     page->used = 0;
     page->available = false;
+    page->current = false;
     page->remote_queued.store(false, std::memory_order_relaxed);
     page->remote_free.store(nullptr, std::memory_order_relaxed);
     page->owner.store(&heap, std::memory_order_relaxed);
@@ -97,12 +98,9 @@ PageInfo*& available_head(ThreadHeap& heap, const PageInfo& page) {
     return heap.available[arena_index_of(page)][page.cache_aligned][page.units.load(std::memory_order_relaxed)];
 }
 
-bool is_current(ThreadHeap& heap, const PageInfo& page) {
-    return heap.current[arena_index_of(page)][page.cache_aligned][page.units.load(std::memory_order_relaxed)] == &page;
-}
 
 void make_available(ThreadHeap& heap, PageInfo& page) {
-    if (page.available || is_current(heap, page)) return;
+    if (page.available || page.current) return;
     PageInfo*& head = available_head(heap, page);
     page.available = true;
     page.prev = nullptr;
@@ -126,7 +124,7 @@ void unlink_available(ThreadHeap& heap, PageInfo& page) {
 // between pushing the block and queueing the page), or it still sits on the heap's remote queue:
 // in those cases it stays, and the queue brings it back here.
 bool release_if_empty(ThreadHeap& heap, PageInfo& page) {
-    if (page.used || is_current(heap, page) || page.remote_in_progress.load(std::memory_order_acquire) ||
+    if (page.used || page.current || page.remote_in_progress.load(std::memory_order_acquire) ||
         page.remote_queued.load(std::memory_order_acquire))
         return false;
     unlink_available(heap, page);
@@ -140,6 +138,15 @@ bool release_if_empty(ThreadHeap& heap, PageInfo& page) {
     return true;
 }
 
+// Empty pages stay with the heap (a churning class refills them at once); after this many have
+// emptied, the ones still empty go back to the arena. Bounds what a heap keeps idle to about
+// 64 pages without releasing and re-carving a page on every swing.
+constexpr std::size_t trim_after_emptied = 64;
+
+void note_emptied(ThreadHeap& heap) {
+    if (++heap.emptied_since_trim >= trim_after_emptied) trim_empty_pages(heap);
+}
+
 // Pages that other threads freed into since the last look: their blocks come back, and the
 // pages become available to their classes again.
 void collect_remote_pages(ThreadHeap& heap) {
@@ -149,7 +156,7 @@ void collect_remote_pages(ThreadHeap& heap) {
         page->remote_queued.store(false, std::memory_order_relaxed);   // before taking: later frees re-queue it
         take_remote_frees(*page);
         if (page->local_free) make_available(heap, *page);
-        release_if_empty(heap, *page);
+        if (!page->used && !page->current) note_emptied(heap);
         page = next;
     }
 }
@@ -168,6 +175,15 @@ void* small_allocate_slow(ThreadHeap& heap, ex::pool::Arena which, bool cache_al
     const std::size_t units = block_bytes / unit;
     const int a = static_cast<int>(which);
     PageInfo*& current = heap.current[a][cache_aligned][units];
+    auto make_current = [&](PageInfo* next) {
+        if (current) {
+            current->current = false;
+            // The page we leave may hold blocks again later (remote frees) or already be empty.
+            if (current->local_free) make_available(heap, *current);
+        }
+        next->current = true;
+        current = next;
+    };
     PageInfo* page = current;
     if (page && (page->local_free || take_remote_frees(*page))) return pop(*(*page_out = page));
     collect_remote_pages(heap);
@@ -175,13 +191,13 @@ void* small_allocate_slow(ThreadHeap& heap, ex::pool::Arena which, bool cache_al
     while ((page = available)) {
         unlink_available(heap, *page);
         if (page->local_free || take_remote_frees(*page)) {
-            current = page;
+            make_current(page);
             return pop(*(*page_out = page));
         }
     }
     page = new_page(arena(which), heap, units, cache_aligned);
     if (!page) return nullptr;
-    current = page;
+    make_current(page);
     return pop(*(*page_out = page));
 }
 
@@ -208,8 +224,21 @@ void small_release(ThreadHeap& heap, PageInfo& page, void* body) {
     const bool was_full = page.local_free == nullptr;
     *static_cast<void**>(body) = page.local_free;
     page.local_free = body;
-    if (--page.used == 0 && release_if_empty(heap, page)) return;
     if (was_full) make_available(heap, page);
+    if (--page.used == 0 && !page.current) note_emptied(heap);
+}
+
+void trim_empty_pages(ThreadHeap& heap) {
+    heap.emptied_since_trim = 0;
+    for (auto& by_alignment : heap.available)
+        for (auto& by_units : by_alignment)
+            for (PageInfo* head : by_units) {
+                for (PageInfo* page = head; page;) {
+                    PageInfo* next = page->next;
+                    release_if_empty(heap, *page);
+                    page = next;
+                }
+            }
 }
 
 }  // namespace ex::pool::detail

@@ -43,6 +43,7 @@ struct PageInfo {
     std::uint16_t used = 0;                    // handed out and not yet returned to local_free
     std::uint16_t first_offset = 0;            // bytes before the first block's header
     std::uint8_t cache_aligned = 0;
+    std::uint8_t arena = 0;                    // ex::pool::Arena of the region the page is in
     std::uint32_t reciprocal = 0;              // ceil(2^32 / block bytes): offset / block by multiplication
     // Per block: bytes between the end of the request and the next header, filled with a
     // pattern that free() checks (a neighbour's overrun must not go unnoticed).

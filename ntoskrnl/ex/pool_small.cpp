@@ -1,9 +1,6 @@
 // Small blocks: a POOL_HEADER, then the caller's bytes, then up to unit-1 bytes of checked
 // slack, in pages of one size class owned by one thread's heap.
-#include <cstring>
-
 #include "ex/pool_internal.h"
-#include "ke/bugcheck.h"
 
 namespace ex::pool::detail {
 namespace {
@@ -30,8 +27,9 @@ bool take_remote_frees(PageInfo& page) {
     return true;
 }
 
-PageInfo* new_page(Arena& arena, ThreadHeap& heap, std::size_t units, bool cache_aligned) {
-    SmallRegion& region = arena.small;
+PageInfo* new_page(ex::pool::Arena which, ThreadHeap& heap, std::size_t units, bool cache_aligned) {
+    Arena& a = arena(which);
+    SmallRegion& region = a.small;
     PageInfo* page;
     {
         SpinLockGuard guard(region.lock);
@@ -42,7 +40,7 @@ PageInfo* new_page(Arena& arena, ThreadHeap& heap, std::size_t units, bool cache
             std::size_t first = region.committed.load(std::memory_order_relaxed);
             if (first == region.pages) return nullptr;
             std::size_t count = commit_chunk_pages < region.pages - first ? commit_chunk_pages : region.pages - first;
-            if (!platform::commit(region.base + first * page_size, count * page_size, arena.protection)) return nullptr;
+            if (!platform::commit(region.base + first * page_size, count * page_size, a.protection)) return nullptr;
             // The side-table entries of these pages, rounded out to whole pages.
             auto lo = reinterpret_cast<std::uintptr_t>(region.info + first) & ~(page_size - 1);
             auto hi = (reinterpret_cast<std::uintptr_t>(region.info + first + count) + page_size - 1) & ~(page_size - 1);
@@ -60,6 +58,7 @@ PageInfo* new_page(Arena& arena, ThreadHeap& heap, std::size_t units, bool cache
     page->capacity = static_cast<std::uint16_t>((page_size - first_offset) / block);
     page->first_offset = static_cast<std::uint16_t>(first_offset);
     page->cache_aligned = cache_aligned;
+    page->arena = static_cast<std::uint8_t>(which);
     page->reciprocal = static_cast<std::uint32_t>(((std::uint64_t{1} << 32) + block - 1) / block);
     page->used = 0;
     page->available = false;
@@ -86,18 +85,9 @@ PageInfo* new_page(Arena& arena, ThreadHeap& heap, std::size_t units, bool cache
     return page;
 }
 
-int arena_index_of(const PageInfo& page) {
-    for (int a = 0; a < arena_count; ++a) {
-        const SmallRegion& region = arena(static_cast<ex::pool::Arena>(a)).small;
-        if (&page >= region.info && &page < region.info + region.pages) return a;
-    }
-    return 0;
-}
-
 PageInfo*& available_head(ThreadHeap& heap, const PageInfo& page) {
-    return heap.available[arena_index_of(page)][page.cache_aligned][page.units.load(std::memory_order_relaxed)];
+    return heap.available[page.arena][page.cache_aligned][page.units.load(std::memory_order_relaxed)];
 }
-
 
 void make_available(ThreadHeap& heap, PageInfo& page) {
     if (page.available || page.current) return;
@@ -128,7 +118,7 @@ bool release_if_empty(ThreadHeap& heap, PageInfo& page) {
         page.remote_queued.load(std::memory_order_acquire))
         return false;
     unlink_available(heap, page);
-    SmallRegion& region = arena(static_cast<ex::pool::Arena>(arena_index_of(page))).small;
+    SmallRegion& region = arena(static_cast<ex::pool::Arena>(page.arena)).small;
     page.units.store(0, std::memory_order_release);
     page.owner.store(nullptr, std::memory_order_relaxed);
     page.local_free = nullptr;
@@ -195,7 +185,7 @@ void* small_allocate_slow(ThreadHeap& heap, ex::pool::Arena which, bool cache_al
             return pop(*(*page_out = page));
         }
     }
-    page = new_page(arena(which), heap, units, cache_aligned);
+    page = new_page(which, heap, units, cache_aligned);
     if (!page) return nullptr;
     make_current(page);
     return pop(*(*page_out = page));

@@ -7,6 +7,7 @@
 
 #include "ex/pool_internal.h"
 #include "ke/bugcheck.h"
+#include "ke/irql.h"
 
 namespace ex::pool {
 namespace detail {
@@ -292,6 +293,7 @@ void initialize() {
     if (state == 2) return;
     int expected = 0;
     if (init_state.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) {
+        ke::initialize_irql();   // the pool checks the IRQL on every call
         bool ok = (heap_tls_slot = platform::tls_slot_allocate(&thread_exit)) >= 0;
         const bool exec_paged = !nt::is_64bit;   // POOL_FLAG_PAGED: executable on x86 only
         arenas[0].protection = platform::Protection::read_write_execute;
@@ -307,6 +309,11 @@ void initialize() {
 
 
 void* allocate(const Request& r) {
+    // Paged pool needs IRQL <= APC_LEVEL, nonpaged <= DISPATCH_LEVEL (windows-behavior.md 3.1);
+    // 0x08: P2 the IRQL, P3 the pool type, P4 the size.
+    const nt::KIRQL irql = ke::current_irql();
+    if (irql > (r.type.paged ? ke::apc_level : ke::dispatch_level))
+        ke::bug_check(bad_pool_caller, 0x08, irql, r.pool_type, r.bytes);
     if (r.type.must_succeed) {
         // 0x9A: "marked an allocation request MUST_SUCCEED (no longer supported)".
         ke::bug_check(bad_pool_caller, 0x9A, r.pool_type, r.bytes, r.tag);
@@ -356,6 +363,10 @@ void* allocate(const Request& r) {
 void free(void* block, nt::ULONG tag) {
     Located l = locate(block);
     const bool paged = l.arena == ex::pool::Arena::paged;
+    // 0x09: freeing at a bad IRQL (P2 the IRQL, P3 the pool type, P4 the block).
+    const nt::KIRQL irql = ke::current_irql();
+    if (irql > (paged ? ke::apc_level : ke::dispatch_level))
+        ke::bug_check(bad_pool_caller, 0x09, irql, paged ? 1 : 0, reinterpret_cast<std::uintptr_t>(block));
     const nt::ULONG stored_tag = l.big ? l.entry->tag : l.header->PoolTag;
     if ((stored_tag & nt::PROTECTED_POOL) && tag != stored_tag) {
         // 0x0A: freeing with the wrong tag (P2 block, P3 allocator's tag, P4 tag used). Only

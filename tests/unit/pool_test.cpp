@@ -1,6 +1,7 @@
 // The pool core on the host: layout rules, accounting, quota, threads, and every misuse that
 // must end in a bug check (death tests check the STOP line and the exit status).
 #include "ex/pool.h"
+#include "ke/irql.h"
 
 #include <gtest/gtest.h>
 
@@ -336,6 +337,44 @@ TEST(PoolPages, EmptiedPagesGoBackToTheArenaForOtherClasses) {
     }
     EXPECT_GT(reused, 500u) << pages.size() << " emptied pages, " << reused << " blocks of 1000 went there";
     for (void* p : other) ex::pool::free(p, 0);
+}
+
+}  // namespace
+
+namespace {
+
+// IRQL rules (windows-behavior.md 3.1): paged pool up to APC_LEVEL, nonpaged up to
+// DISPATCH_LEVEL; 0xC2/0x08 for allocations, 0x09 for frees.
+TEST(PoolIrql, NonpagedWorksAtDispatchLevel) {
+    nt::KIRQL old = ke::set_irql(ke::dispatch_level);
+    void* p = alloc(64, 0);
+    EXPECT_NE(p, nullptr);
+    ex::pool::free(p, 0);
+    ke::set_irql(old);
+}
+
+TEST(PoolIrqlDeathTest, PagedAtDispatchLevelAndNonpagedAboveIt) {
+    EXPECT_EXIT(
+        {
+            ke::set_irql(ke::dispatch_level);
+            alloc(100, 1);
+        },
+        testing::ExitedWithCode(0xC2),
+        stop("0x000000C2 \\(0x0000000000000008,0x0000000000000002,0x0000000000000001,0x0000000000000064\\)"));
+    EXPECT_EXIT(
+        {
+            ke::set_irql(ke::dispatch_level + 1);
+            alloc(100, 0);
+        },
+        testing::ExitedWithCode(0xC2), stop("0x000000C2 \\(0x0000000000000008,0x0000000000000003,"));
+    void* paged = alloc(100, 1);
+    EXPECT_EXIT(
+        {
+            ke::set_irql(ke::dispatch_level);
+            ex::pool::free(paged, 0);
+        },
+        testing::ExitedWithCode(0xC2), stop("0x000000C2 \\(0x0000000000000009,0x0000000000000002,0x0000000000000001,"));
+    ex::pool::free(paged, 0);
 }
 
 }  // namespace

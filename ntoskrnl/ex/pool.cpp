@@ -24,7 +24,10 @@ struct RegionSizes {
 constexpr std::size_t MiB = std::size_t{1} << 20;
 #if UINTPTR_MAX > 0xFFFFFFFFu
 constexpr std::size_t GiB = std::size_t{1} << 30;
-constexpr RegionSizes region_sizes[arena_count] = {{4 * GiB, 64 * GiB}, {4 * GiB, 64 * GiB}, {4 * GiB, 64 * GiB}};
+// 51 GiB in all. Wine keeps bookkeeping per reserved page, so reservations are not free: 205 GiB
+// took 0.17 s at first use. A single big block may still be 2 GB and more (a quota request the
+// ReactOS kmtest expects to succeed on x64).
+constexpr RegionSizes region_sizes[arena_count] = {{1 * GiB, 16 * GiB}, {1 * GiB, 16 * GiB}, {1 * GiB, 16 * GiB}};
 #else
 // nonpaged, nonpaged NX, paged: 736 MB of reservations in all.
 constexpr RegionSizes region_sizes[arena_count] = {{64 * MiB, 256 * MiB}, {32 * MiB, 64 * MiB}, {64 * MiB, 256 * MiB}};

@@ -107,7 +107,7 @@ void thread_exit();
 std::size_t thread_heap_count();
 
 // Reserves the pool's address space; the first allocation or free does it (on x86_64 reserving
-// 205 GiB takes Wine about 0.2 s, which a process that never uses the pool should not pay).
+// 51 GiB takes Wine about 50 ms, which a process that never uses the pool should not pay).
 void initialize();
 
 // Sizes Windows uses (windows-behavior.md 3.1): the granularity, and the largest request that

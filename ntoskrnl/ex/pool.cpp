@@ -103,13 +103,15 @@ nt::ULONG header_pool_type(const TypeInfo& t, bool quota) { return t.header_type
 struct Located {
     bool big;
     ex::pool::Arena arena;
+    nt::ULONG tag;           // as allocated
+    bool quota;              // charged to the process (QUOTA_POOL_MASK / the big entry's flag)
+    std::size_t block_bytes; // what the block occupies (and what its quota charge was)
+    std::size_t requested;
     // small
     PageInfo* page;
     std::size_t index;
     nt::POOL_HEADER* header;
     nt::ULONG header_word;
-    std::size_t block_bytes;
-    std::size_t requested;
     // big
     std::size_t first;
     BigEntry* entry;
@@ -185,6 +187,8 @@ struct Located {
     l.index = index;
     l.header = header;
     l.header_word = seen.Ulong1;
+    l.tag = header->PoolTag;
+    l.quota = ((seen.pool_type() - 1) & header_quota_bit) != 0;
     l.block_bytes = block;
     l.requested = requested;
     return l;
@@ -211,6 +215,8 @@ struct Located {
     l.arena = which;
     l.first = first;
     l.entry = &entry;
+    l.tag = entry.tag;
+    l.quota = entry.quota;
     l.requested = entry.bytes;
     l.block_bytes = entry.pages * page_size;
     return l;
@@ -370,30 +376,27 @@ void free(void* block, nt::ULONG tag) {
     const nt::KIRQL irql = ke::current_irql();
     if (irql > (paged ? ke::apc_level : ke::dispatch_level))
         ke::bug_check(bad_pool_caller, 0x09, irql, paged ? 1 : 0, reinterpret_cast<std::uintptr_t>(block));
-    const nt::ULONG stored_tag = l.big ? l.entry->tag : l.header->PoolTag;
+    const nt::ULONG stored_tag = l.tag;
     if ((stored_tag & nt::PROTECTED_POOL) && tag != stored_tag) {
         // 0x0A: freeing with the wrong tag (P2 block, P3 allocator's tag, P4 tag used). Only
         // PROTECTED_POOL tags are checked, as on Windows' free builds (windows-behavior.md 3.1).
         ke::bug_check(bad_pool_caller, 0x0A, reinterpret_cast<std::uintptr_t>(block), stored_tag, tag);
     }
-    bool quota;
     if (l.big) {
         std::uint8_t expected = BigEntry::head;
         if (!l.entry->state.compare_exchange_strong(expected, BigEntry::freed, std::memory_order_acq_rel))
             ke::bug_check(bad_pool_caller, 0x07, 0, 0, reinterpret_cast<std::uintptr_t>(block));
-        quota = l.entry->quota;
     } else {
         // Mark the header free; losing this race to another free of the same block is a double free.
         nt::POOL_HEADER freed;
         freed.Ulong1 = l.header_word;
-        quota = (freed.pool_type() - 1) & header_quota_bit;
         freed.set_pool_type(0);
         nt::ULONG expected = l.header_word;
         if (!__atomic_compare_exchange_n(&l.header->Ulong1, &expected, freed.Ulong1, false, __ATOMIC_ACQ_REL,
                                          __ATOMIC_ACQUIRE))
             ke::bug_check(bad_pool_caller, 0x07, 0, expected, reinterpret_cast<std::uintptr_t>(block));
     }
-    if (quota) return_quota(paged, l.block_bytes);
+    if (l.quota) return_quota(paged, l.block_bytes);
     ThreadHeap& heap = this_thread_heap();
     count(heap.tags, stored_tag, paged, true, static_cast<std::int64_t>(l.requested));
     if (l.big)
@@ -408,17 +411,9 @@ BlockInfo query(const void* block) {
     info.big = l.big;
     info.arena = l.arena;
     info.requested_bytes = l.requested;
-    if (l.big) {
-        info.usable_bytes = l.block_bytes;
-        info.tag = l.entry->tag;
-        info.quota_charged = l.entry->quota;
-    } else {
-        nt::POOL_HEADER h;
-        h.Ulong1 = l.header_word;
-        info.usable_bytes = l.block_bytes - unit;
-        info.tag = l.header->PoolTag;
-        info.quota_charged = ((h.pool_type() - 1) & header_quota_bit) != 0;
-    }
+    info.usable_bytes = l.big ? l.block_bytes : l.block_bytes - unit;   // a small block less its header
+    info.tag = l.tag;
+    info.quota_charged = l.quota;
     return info;
 }
 

@@ -166,11 +166,9 @@ void* small_allocate_slow(ThreadHeap& heap, ex::pool::Arena which, bool cache_al
     const int a = static_cast<int>(which);
     PageInfo*& current = heap.current[a][cache_aligned][units];
     auto make_current = [&](PageInfo* next) {
-        if (current) {
-            current->current = false;
-            // The page we leave may hold blocks again later (remote frees) or already be empty.
-            if (current->local_free) make_available(heap, *current);
-        }
+        // The page we leave has no free block (that is why we leave it): a later free makes it
+        // available again (local frees directly, remote ones through the heap's queue).
+        if (current) current->current = false;
         next->current = true;
         current = next;
     };

@@ -8,6 +8,7 @@
 #include "ex/pool_internal.h"
 #include "ke/bugcheck.h"
 #include "ke/irql.h"
+#include "ps/quota.h"
 
 namespace ex::pool {
 namespace detail {
@@ -38,9 +39,6 @@ std::atomic<ThreadHeap*> heaps{nullptr};
 // Heaps of threads that ended, waiting for a new thread to adopt them.
 ThreadHeap* abandoned_heaps = nullptr;
 SpinLock abandoned_lock;
-
-std::atomic<std::uint64_t> quota_charged[2];   // [0] nonpaged, [1] paged
-std::atomic<std::uint64_t> quota_limit[2] = {~std::uint64_t{0}, ~std::uint64_t{0}};
 
 constexpr nt::ULONG header_quota_bit = 0x8;   // QUOTA_POOL_MASK in the stored pool type
 
@@ -83,17 +81,15 @@ bool reserve(Arena& a, std::size_t small_bytes, std::size_t big_bytes) {
     return a.small.base && a.small.info && a.big.base && a.big.table;
 }
 
+// Quota blocks are charged to the process that allocates them; under emulation that is the one
+// process there is (ps/quota.h), so free returns the charge to it.
 bool charge_quota(bool paged, std::uint64_t bytes) {
-    std::uint64_t now = quota_charged[paged].load(std::memory_order_relaxed);
-    do {
-        if (bytes > quota_limit[paged].load(std::memory_order_relaxed) - now ||
-            now + bytes < now)
-            return false;
-    } while (!quota_charged[paged].compare_exchange_weak(now, now + bytes, std::memory_order_relaxed));
-    return true;
+    return ps::charge(ps::current_process(), paged ? ps::QuotaKind::paged : ps::QuotaKind::nonpaged, bytes);
 }
 
-void return_quota(bool paged, std::uint64_t bytes) { quota_charged[paged].fetch_sub(bytes, std::memory_order_relaxed); }
+void return_quota(bool paged, std::uint64_t bytes) {
+    ps::give_back(ps::current_process(), paged ? ps::QuotaKind::paged : ps::QuotaKind::nonpaged, bytes);
+}
 
 // The pool type as the header stores it, with QUOTA_POOL_MASK for charged blocks.
 nt::ULONG header_pool_type(const TypeInfo& t, bool quota) { return t.header_type + (quota ? header_quota_bit : 0); }
@@ -350,7 +346,8 @@ void* allocate(const Request& r) {
         h.set_pool_type(header_pool_type(r.type, r.quota));
         header->PoolTag = r.tag;
 #if UINTPTR_MAX > 0xFFFFFFFFu
-        header->ProcessBilled = nullptr;
+        // x64 Windows keeps the charged EPROCESS in the header (windows-behavior.md 4.6).
+        header->ProcessBilled = r.quota ? ps::current_process() : nullptr;
 #endif
         const std::size_t slack = block - unit - requested;
         const auto at = reinterpret_cast<std::uintptr_t>(body);
@@ -415,15 +412,6 @@ BlockInfo query(const void* block) {
     info.tag = l.tag;
     info.quota_charged = l.quota;
     return info;
-}
-
-QuotaUsage quota_usage() {
-    return {quota_charged[1].load(std::memory_order_relaxed), quota_charged[0].load(std::memory_order_relaxed)};
-}
-
-void set_quota_limits(std::uint64_t paged_bytes, std::uint64_t nonpaged_bytes) {
-    quota_limit[1].store(paged_bytes, std::memory_order_relaxed);
-    quota_limit[0].store(nonpaged_bytes, std::memory_order_relaxed);
 }
 
 }  // namespace ex::pool

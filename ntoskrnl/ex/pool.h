@@ -73,14 +73,8 @@ struct BlockInfo {
 // Describes a live block; bug checks like free() if `block` is not one.
 BlockInfo query(const void* block);
 
-// ---- Quota (one process under emulation: the calling process is charged) ----
-struct QuotaUsage {
-    std::uint64_t paged_bytes;
-    std::uint64_t nonpaged_bytes;
-};
-QuotaUsage quota_usage();
-// Limits per pool kind; a charge beyond them fails. Default: no limit.
-void set_quota_limits(std::uint64_t paged_bytes, std::uint64_t nonpaged_bytes);
+// Quota: the quota allocators charge the calling process (ps/quota.h) for what a block occupies
+// (the block with its header, or its whole pages), and free returns it.
 
 // ---- Tag accounting (poolmon) ----
 struct TagUsage {

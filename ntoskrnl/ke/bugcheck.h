@@ -15,6 +15,7 @@ namespace ke {
 namespace bugcheck_code {
 inline constexpr nt::ULONG irql_not_less_or_equal = 0x0A;
 inline constexpr nt::ULONG bad_pool_header = 0x19;
+inline constexpr nt::ULONG quota_underflow = 0x21;
 inline constexpr nt::ULONG must_succeed_pool_empty = 0x41;
 inline constexpr nt::ULONG bad_pool_caller = 0xC2;
 inline constexpr nt::ULONG driver_verifier_detected_violation = 0xC4;

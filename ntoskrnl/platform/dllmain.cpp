@@ -5,12 +5,15 @@
 
 #include "ex/pool.h"
 #include "mm/system_size.h"
+#include "ps/quota.h"
 
 extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
     switch (reason) {
     case DLL_PROCESS_ATTACH:
         // Phase-1 style initialisation: Mm decides its size class once, at boot.
         mm::system_size_info();
+        // Pool quota limits, read from the registry at boot as Windows reads them.
+        ps::initialize_limits();
         break;
     case DLL_THREAD_DETACH:
         // A thread that used the pool leaves its heap to the next thread that needs one.

@@ -55,6 +55,10 @@ std::int32_t query_system_information(std::uint32_t info_class, void* buffer, st
 // (UTF-16, not terminated). Returns the number of characters, or -1 if it could not be read.
 int read_product_type(char16_t* buf, std::size_t capacity);
 
+// Reads a REG_DWORD value of an NT registry key path (\Registry\Machine\...); false if the
+// key or value is missing or is not a DWORD. (The Linux build has no registry: always false.)
+bool read_registry_dword(const char16_t* key_path, const char16_t* value, std::uint32_t* out);
+
 #if defined(_WIN32) && (defined(__x86_64__) || defined(__i386__))
 // TlsGetValue minus the call: the first 64 slots live in the TEB (TlsSlots at 0x1480 on x86_64,
 // 0xE10 on i386), where Windows and Wine keep them.

@@ -94,21 +94,31 @@ void raise_status(std::int32_t status) {
     for (;;) Sleep(INFINITE);   // a handler may not continue a noncontinuable exception
 }
 
-int read_product_type(char16_t* buf, std::size_t capacity) {
-    UNICODE_STRING key_name = make_unicode(L"\\Registry\\Machine\\System\\CurrentControlSet\\Control\\ProductOptions");
-    UNICODE_STRING value_name = make_unicode(L"ProductType");
+namespace {
+
+// Reads one registry value through ntdll into buf; returns the value's KEY_VALUE_PARTIAL_INFORMATION
+// or nullptr if the key or value cannot be read (or does not fit).
+const KeyValuePartialInformation* query_value(const char16_t* key_path, const char16_t* value, void* buf, ULONG size) {
+    UNICODE_STRING key_name = make_unicode(reinterpret_cast<const wchar_t*>(key_path));
+    UNICODE_STRING value_name = make_unicode(reinterpret_cast<const wchar_t*>(value));
     OBJECT_ATTRIBUTES attr;
     InitializeObjectAttributes(&attr, &key_name, OBJ_CASE_INSENSITIVE, nullptr, nullptr);
     HANDLE key = nullptr;
-    if (NtOpenKey(&key, KEY_QUERY_VALUE, &attr) < 0) return -1;
-
-    alignas(8) unsigned char raw[sizeof(KeyValuePartialInformation) + 64 * sizeof(wchar_t)];
+    if (NtOpenKey(&key, KEY_QUERY_VALUE, &attr) < 0) return nullptr;
     ULONG got = 0;
-    NTSTATUS st = NtQueryValueKey(key, &value_name, KeyValuePartialInformationClass, raw, sizeof(raw), &got);
+    NTSTATUS st = NtQueryValueKey(key, &value_name, KeyValuePartialInformationClass, buf, size, &got);
     CloseHandle(key);
-    if (st < 0) return -1;
-    auto* info = reinterpret_cast<KeyValuePartialInformation*>(raw);
-    if (info->Type != REG_SZ && info->Type != REG_EXPAND_SZ) return -1;
+    return st < 0 ? nullptr : static_cast<const KeyValuePartialInformation*>(buf);
+}
+
+}  // namespace
+
+int read_product_type(char16_t* buf, std::size_t capacity) {
+    alignas(8) unsigned char raw[sizeof(KeyValuePartialInformation) + 64 * sizeof(wchar_t)];
+    const KeyValuePartialInformation* info =
+        query_value(u"\\Registry\\Machine\\System\\CurrentControlSet\\Control\\ProductOptions", u"ProductType", raw,
+                    sizeof(raw));
+    if (!info || (info->Type != REG_SZ && info->Type != REG_EXPAND_SZ)) return -1;
 
     std::size_t chars = info->DataLength / sizeof(char16_t);
     const auto* data = reinterpret_cast<const char16_t*>(info->Data);
@@ -116,6 +126,16 @@ int read_product_type(char16_t* buf, std::size_t capacity) {
     if (chars > capacity) chars = capacity;
     for (std::size_t i = 0; i < chars; ++i) buf[i] = data[i];
     return static_cast<int>(chars);
+}
+
+bool read_registry_dword(const char16_t* key_path, const char16_t* value, std::uint32_t* out) {
+    alignas(8) unsigned char raw[sizeof(KeyValuePartialInformation) + 16];
+    const KeyValuePartialInformation* info = query_value(key_path, value, raw, sizeof(raw));
+    if (!info || info->Type != REG_DWORD || info->DataLength != sizeof(DWORD)) return false;
+    DWORD v;
+    memcpy(&v, info->Data, sizeof(v));
+    *out = v;
+    return true;
 }
 
 }  // namespace platform

@@ -2,6 +2,7 @@
 // must end in a bug check (death tests check the STOP line and the exit status).
 #include "ex/pool.h"
 #include "ke/irql.h"
+#include "ps/quota.h"
 
 #include <gtest/gtest.h>
 
@@ -132,24 +133,24 @@ TEST(Pool, TagAccountingCountsAllocsFreesAndLiveBytes) {
 }
 
 TEST(Pool, QuotaIsChargedReportedAndReturned) {
-    auto before = ex::pool::quota_usage();
+    auto before = ps::usage(ps::current_process());
     void* q = alloc(100, 1, tag("Quot"), true);
     ASSERT_NE(q, nullptr);
     EXPECT_TRUE(ex::pool::query(q).quota_charged);
-    EXPECT_GT(ex::pool::quota_usage().paged_bytes, before.paged_bytes);
+    EXPECT_GT(ps::usage(ps::current_process()).paged_bytes, before.paged_bytes);
     void* plain = alloc(100, 1);
     EXPECT_FALSE(ex::pool::query(plain).quota_charged);
     ex::pool::free(q, 0);
     ex::pool::free(plain, 0);
-    EXPECT_EQ(ex::pool::quota_usage().paged_bytes, before.paged_bytes);
+    EXPECT_EQ(ps::usage(ps::current_process()).paged_bytes, before.paged_bytes);
 
-    ex::pool::set_quota_limits(before.paged_bytes + 8192, ~std::uint64_t{0});
+    ps::set_limits(ps::current_process(), before.paged_bytes + 8192, ~std::uint64_t{0});
     void* fits = alloc(4096, 1, tag("Quot"), true);
     EXPECT_NE(fits, nullptr);
     EXPECT_EQ(alloc(8192, 1, tag("Quot"), true), nullptr);
     EXPECT_NE(alloc(8192, 1, tag("Quot"), false), nullptr) << "a charge-free allocation is not limited";
     ex::pool::free(fits, 0);
-    ex::pool::set_quota_limits(~std::uint64_t{0}, ~std::uint64_t{0});
+    ps::set_limits(ps::current_process(), ~std::uint64_t{0}, ~std::uint64_t{0});
 }
 
 TEST(Pool, ProtectedTagsFreeWithTheirTag) {

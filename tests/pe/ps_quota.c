@@ -1,0 +1,189 @@
+/*
+ * Process pool quota: IoGetCurrentProcess/PsGetCurrentProcess and the PsCharge... and PsReturn...
+ * routines, quota blocks from the quota allocators, the registry limits
+ * (Session Manager\Memory Management PagedPoolQuota/NonPagedPoolQuota, megabytes) and
+ * QUOTA_UNDERFLOW (0x21) when more is returned than was charged.
+ *
+ * Sources: Microsoft's pages for PsChargePoolQuota (raises STATUS_QUOTA_EXCEEDED, charges nothing),
+ * PsChargeProcessPoolQuota (returns the status), bug check 0x21 (P1 process, P2 quota type);
+ * TechNet PagedPoolQuota/NonPagedPoolQuota (1-128 MB, read at boot). Windows reads the limits only
+ * at boot, so the limit case runs only under Wine, where a new process is a new boot of the module.
+ */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "pool_driver.h"
+#include "ps_quota_driver.h"
+#include "wine_test.h"
+#include "wine_test_child.h"
+
+#define TAG_QUOTA 0x746f7551 /* 'Quot' */
+static const char memory_management[] = "System\\CurrentControlSet\\Control\\Session Manager\\Memory Management";
+
+static LONG WINAPI exit_with_exception_code(EXCEPTION_POINTERS *ep)
+{
+    TerminateProcess(GetCurrentProcess(), ep->ExceptionRecord->ExceptionCode);
+    return EXCEPTION_CONTINUE_SEARCH;
+}
+
+static void test_current_process(void)
+{
+    void *io = pq_IoGetCurrentProcess(), *ps = pq_PsGetCurrentProcess();
+    ok(io != NULL, "IoGetCurrentProcess returned NULL\n");
+    ok(ps == io, "PsGetCurrentProcess %p, IoGetCurrentProcess %p\n", ps, io);
+    ok(pq_IoGetCurrentProcess() == io, "the current process changed\n");
+}
+
+static void test_charge_and_return(void)
+{
+    void *process = pq_IoGetCurrentProcess();
+    long status;
+
+    status = pq_PsChargeProcessPoolQuota(process, PD_PagedPool, 4096);
+    ok(status == 0, "PsChargeProcessPoolQuota(PagedPool) = %#lx\n", status);
+    pq_PsReturnPoolQuota(process, PD_PagedPool, 4096);
+    status = pq_PsChargeProcessPoolQuota(process, PD_NonPagedPool, 100);
+    ok(status == 0, "PsChargeProcessPoolQuota(NonPagedPool) = %#lx\n", status);
+    pq_PsReturnProcessNonPagedPoolQuota(process, 100);
+    status = pq_PsChargeProcessNonPagedPoolQuota(process, 200);
+    ok(status == 0, "PsChargeProcessNonPagedPoolQuota = %#lx\n", status);
+    status = pq_PsChargeProcessPagedPoolQuota(process, 300);
+    ok(status == 0, "PsChargeProcessPagedPoolQuota = %#lx\n", status);
+    pq_PsReturnProcessPagedPoolQuota(process, 300);
+    pq_PsReturnPoolQuota(process, 4 /* NonPagedPoolCacheAligned */, 200);
+    pq_PsChargePoolQuota(process, 5 /* PagedPoolCacheAligned */, 64); /* no exception: quota is there */
+    pq_PsReturnProcessPagedPoolQuota(process, 64);
+}
+
+static void test_quota_blocks(void)
+{
+    int charged = -1;
+    void *p = pd_ExAllocatePoolWithQuotaTag(PD_PagedPool, 100, TAG_QUOTA);
+    size_t size;
+
+    ok(p != NULL, "ExAllocatePoolWithQuotaTag failed\n");
+    if (!p) return;
+    size = pd_ExQueryPoolBlockSize(p, &charged);
+    ok(size >= 100, "block size %Iu\n", size);
+    ok(charged == 1, "QuotaCharged %d\n", charged);
+    pd_ExFreePoolWithTag(p, TAG_QUOTA);
+}
+
+/* Child "underflow": returns far more paged quota than the process has; must stop with 0x21. */
+static void child_underflow(void)
+{
+    void *process = pq_IoGetCurrentProcess();
+    printf("ADDR %p\n", process);
+    fflush(stdout);
+    pq_PsChargeProcessPagedPoolQuota(process, 16);
+    pq_PsReturnProcessPagedPoolQuota(process, 0x10000000);
+    ExitProcess(0);
+}
+
+static void test_underflow(void)
+{
+    char out[1024];
+    unsigned long long addr = 0, p[4] = {0};
+    unsigned int code = 0;
+    const char *stop;
+    DWORD exit_code = winetest_run_self("child underflow", out, sizeof(out));
+
+    ok(exit_code == 0x21, "exit code %#lx, expected QUOTA_UNDERFLOW; output \"%s\"\n", exit_code, out);
+    if (!strncmp(out, "ADDR ", 5)) addr = strtoull(out + 5, NULL, 16);
+    stop = strstr(out, "*** STOP: ");
+    ok(stop != NULL, "no STOP line in \"%s\"\n", out);
+    if (stop)
+    {
+        char *s = (char *)stop + 10;
+        int i;
+        code = strtoul(s, &s, 16);
+        for (i = 0; i < 4 && (*s == ' ' || *s == ',' || *s == '('); i++)
+        {
+            while (*s == ' ' || *s == ',' || *s == '(') s++;
+            p[i] = strtoull(s, &s, 16);
+        }
+    }
+    ok(stop && strstr(stop, ") QUOTA_UNDERFLOW\n") != NULL, "STOP line does not name QUOTA_UNDERFLOW: \"%s\"\n", out);
+    ok(code == 0x21, "code %#x\n", code);
+    ok(addr && p[0] == addr, "P1 %#I64x, expected the process %#I64x\n", p[0], addr);
+    ok(p[1] == 1, "P2 (quota type) %I64u, expected PsPagedPool (1)\n", p[1]);
+    trace("P3 %#I64x P4 %#I64x\n", p[2], p[3]);
+}
+
+/* Child "limit check|raise": runs with PagedPoolQuota = 1 (MB) and no nonpaged limit;
+ * "limit none" runs after the value is deleted again. */
+static void child_limit(const char *what)
+{
+    void *process = pq_IoGetCurrentProcess();
+    long status;
+
+    if (!strcmp(what, "raise"))
+    {
+        SetUnhandledExceptionFilter(exit_with_exception_code);
+        pq_PsChargePoolQuota(process, PD_PagedPool, 2 << 20);
+        ExitProcess(0x7D); /* returned instead of raising */
+    }
+    if (!strcmp(what, "none"))
+    {
+        status = pq_PsChargeProcessPagedPoolQuota(process, 8 << 20);
+        ok(status == 0, "without a limit, an 8 MB charge: %#lx\n", status);
+        return;
+    }
+    status = pq_PsChargeProcessPagedPoolQuota(process, (1 << 20) + 1);
+    ok(status == (long)PQ_STATUS_QUOTA_EXCEEDED, "charge past the limit: %#lx\n", status);
+    status = pq_PsChargeProcessPagedPoolQuota(process, 512 << 10);
+    ok(status == 0, "charge within the limit: %#lx\n", status);
+    ok(pd_ExAllocatePoolWithQuotaTag(PD_PagedPool | PD_POOL_QUOTA_FAIL_INSTEAD_OF_RAISE, 768 << 10, TAG_QUOTA) == NULL,
+       "a quota block past the limit was allocated\n");
+    status = pq_PsChargeProcessNonPagedPoolQuota(process, 8 << 20);
+    ok(status == 0, "nonpaged charge (no limit): %#lx\n", status);
+    pq_PsReturnProcessNonPagedPoolQuota(process, 8 << 20);
+    pq_PsReturnProcessPagedPoolQuota(process, 512 << 10);
+}
+
+static void test_limit(void)
+{
+    char out[4096];
+    DWORD one = 1, exit_code;
+    HKEY key;
+
+    if (!winetest_under_wine)
+    {
+        skip("Windows reads PagedPoolQuota only at boot\n");
+        return;
+    }
+    if (RegCreateKeyExA(HKEY_LOCAL_MACHINE, memory_management, 0, NULL, 0, KEY_SET_VALUE, NULL, &key, NULL))
+    {
+        ok(0, "cannot open the Memory Management key\n");
+        return;
+    }
+    RegSetValueExA(key, "PagedPoolQuota", 0, REG_DWORD, (const BYTE *)&one, sizeof(one));
+    exit_code = winetest_run_self("child limit check", out, sizeof(out));
+    ok(exit_code == 0, "limit child: exit code %lu; output:\n%s\n", exit_code, out);
+    exit_code = winetest_run_self("child limit raise", out, sizeof(out));
+    ok(exit_code == PQ_STATUS_QUOTA_EXCEEDED, "PsChargePoolQuota past the limit: exit code %#lx (0x7D: no raise)\n",
+       exit_code);
+    RegDeleteValueA(key, "PagedPoolQuota");
+    RegCloseKey(key);
+    exit_code = winetest_run_self("child limit none", out, sizeof(out));
+    ok(exit_code == 0, "no-limit child: exit code %lu; output:\n%s\n", exit_code, out);
+}
+
+START_TEST(ps_quota)
+{
+    char **argv;
+    int argc = winetest_get_mainargs(&argv);
+
+    if (argc > 2 && !strcmp(argv[1], "child"))
+    {
+        if (!strcmp(argv[2], "underflow")) child_underflow();
+        if (argc > 3 && !strcmp(argv[2], "limit")) child_limit(argv[3]);
+        return;
+    }
+    test_current_process();
+    test_charge_and_return();
+    test_quota_blocks();
+    test_underflow();
+    test_limit();
+}

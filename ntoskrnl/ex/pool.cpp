@@ -6,9 +6,11 @@
 #include <new>
 
 #include "ex/pool_internal.h"
+#include "ex/special_pool.h"
 #include "ke/bugcheck.h"
 #include "ke/irql.h"
 #include "ps/quota.h"
+#include "vf/verifier.h"
 
 namespace ex::pool {
 namespace detail {
@@ -314,16 +316,20 @@ void initialize() {
 
 
 void* allocate(const Request& r) {
-    // Paged pool needs IRQL <= APC_LEVEL, nonpaged <= DISPATCH_LEVEL (windows-behavior.md 3.1);
-    // 0x08: P2 the IRQL, P3 the pool type, P4 the size.
-    const nt::KIRQL irql = ke::current_irql();
-    if (irql > (r.type.paged ? ke::apc_level : ke::dispatch_level))
-        ke::bug_check(bad_pool_caller, 0x08, irql, r.pool_type, r.bytes);
     if (r.type.must_succeed) {
         // 0x9A: "marked an allocation request MUST_SUCCEED (no longer supported)".
         ke::bug_check(bad_pool_caller, 0x9A, r.pool_type, r.bytes, r.tag);
     }
     if (!initialized()) initialize();
+    // Driver Verifier's special pool takes what fits in a page (it checks the IRQL its own way).
+    if (vf::enabled() && special::eligible(r.bytes, r.type.cache_aligned)) [[unlikely]] {
+        if (void* p = special::allocate(r)) return p;
+    }
+    // Paged pool needs IRQL <= APC_LEVEL, nonpaged <= DISPATCH_LEVEL (windows-behavior.md 3.1);
+    // 0x08: P2 the IRQL, P3 the pool type, P4 the size.
+    const nt::KIRQL irql = ke::current_irql();
+    if (irql > (r.type.paged ? ke::apc_level : ke::dispatch_level))
+        ke::bug_check(bad_pool_caller, 0x08, irql, r.pool_type, r.bytes);
     const std::size_t requested = r.bytes ? r.bytes : 1;
     const std::size_t block = small_block_bytes(requested, r.type.cache_aligned);
     // Quota is charged for what the block occupies: the block, or its whole pages.
@@ -367,6 +373,10 @@ void* allocate(const Request& r) {
 }
 
 void free(void* block, nt::ULONG tag) {
+    if (special::contains(block)) [[unlikely]] {
+        special::free(block, tag);
+        return;
+    }
     Located l = locate(block);
     const bool paged = l.arena == ex::pool::Arena::paged;
     // 0x09: freeing at a bad IRQL (P2 the IRQL, P3 the pool type, P4 the block).
@@ -403,6 +413,7 @@ void free(void* block, nt::ULONG tag) {
 }
 
 BlockInfo query(const void* block) {
+    if (special::contains(block)) [[unlikely]] return special::query(block);
     Located l = locate(block);
     BlockInfo info{};
     info.big = l.big;

@@ -17,9 +17,14 @@ inline constexpr nt::ULONG irql_not_less_or_equal = 0x0A;
 inline constexpr nt::ULONG bad_pool_header = 0x19;
 inline constexpr nt::ULONG quota_underflow = 0x21;
 inline constexpr nt::ULONG must_succeed_pool_empty = 0x41;
+inline constexpr nt::ULONG special_pool_detected_memory_corruption = 0xC1;
 inline constexpr nt::ULONG bad_pool_caller = 0xC2;
 inline constexpr nt::ULONG driver_verifier_detected_violation = 0xC4;
 inline constexpr nt::ULONG driver_corrupted_expool = 0xC5;
+inline constexpr nt::ULONG page_fault_in_freed_special_pool = 0xCC;
+inline constexpr nt::ULONG page_fault_beyond_end_of_allocation = 0xCD;
+inline constexpr nt::ULONG driver_page_fault_in_freed_special_pool = 0xD5;
+inline constexpr nt::ULONG driver_page_fault_beyond_end_of_allocation = 0xD6;
 }  // namespace bugcheck_code
 
 // The symbolic name of a bug check code, or nullptr if the module does not know it.

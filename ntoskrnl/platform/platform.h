@@ -47,6 +47,19 @@ inline void* tls_get(int slot);
 // ExRaiseStatus does. Never returns.
 [[noreturn]] void raise_status(std::int32_t status);
 
+// True if the environment variable is set to something other than "" or "0".
+bool environment_flag(const char* name);
+
+// Access faults (page faults the system cannot satisfy): `handler` is called with the address
+// accessed, whether it was a write, and the faulting instruction's address; it returns false for
+// faults it does not own (they then take their normal course) and does not return for the
+// others. One handler, installed once.
+using AccessFaultHandler = bool (*)(std::uintptr_t address, bool write, std::uintptr_t instruction);
+void install_access_fault_handler(AccessFaultHandler handler);
+// Whether an instruction address lies in this module's own code (the PE module; the host build
+// has no image of its own and says false).
+bool address_in_this_module(std::uintptr_t address);
+
 // NtQuerySystemInformation of the system underneath (Wine's ntdll).
 std::int32_t query_system_information(std::uint32_t info_class, void* buffer, std::uint32_t length,
                                       std::uint32_t* return_length);

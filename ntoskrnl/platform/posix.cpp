@@ -5,6 +5,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdlib>
 
 #include "platform/platform.h"
@@ -42,6 +44,39 @@ std::int32_t query_system_information(std::uint32_t, void*, std::uint32_t, std::
     if (return_length) *return_length = 0;
     return static_cast<std::int32_t>(0xC0000003);   // STATUS_INVALID_INFO_CLASS: no such system here
 }
+
+bool environment_flag(const char* name) {
+    const char* value = std::getenv(name);
+    return value && *value && !(value[0] == '0' && value[1] == 0);
+}
+
+namespace {
+
+std::atomic<AccessFaultHandler> fault_handler{nullptr};
+
+void on_segv(int signal, siginfo_t* info, void*) {
+    AccessFaultHandler handler = fault_handler.load(std::memory_order_acquire);
+    // Linux does not say whether the access was a write without decoding the context; read is
+    // reported. The instruction address is not recorded either (0).
+    if (handler) handler(reinterpret_cast<std::uintptr_t>(info->si_addr), false, 0);
+    // Not ours: let the fault take its normal course.
+    ::signal(signal, SIG_DFL);
+}
+
+}  // namespace
+
+void install_access_fault_handler(AccessFaultHandler handler) {
+    AccessFaultHandler expected = nullptr;
+    if (!fault_handler.compare_exchange_strong(expected, handler)) return;
+    struct sigaction sa {};
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGSEGV, &sa, nullptr);
+    ::sigaction(SIGBUS, &sa, nullptr);
+}
+
+bool address_in_this_module(std::uintptr_t) { return false; }
 
 void* reserve_address_space(std::size_t bytes) {
     void* p = ::mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

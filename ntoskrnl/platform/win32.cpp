@@ -3,6 +3,8 @@
 #include <windows.h>
 #include <winternl.h>
 
+#include <atomic>
+
 #include "platform/platform.h"
 
 extern "C" {
@@ -65,6 +67,45 @@ std::int32_t query_system_information(std::uint32_t info_class, void* buffer, st
     NTSTATUS st = NtQuerySystemInformation(static_cast<SYSTEM_INFORMATION_CLASS>(info_class), buffer, length, &got);
     if (return_length) *return_length = got;
     return st;
+}
+
+bool environment_flag(const char* name) {
+    char value[8];
+    const DWORD n = GetEnvironmentVariableA(name, value, sizeof(value));
+    if (n == 0) return false;
+    return !(n == 1 && value[0] == '0');
+}
+
+namespace {
+
+std::atomic<AccessFaultHandler> fault_handler{nullptr};
+
+LONG CALLBACK on_exception(EXCEPTION_POINTERS* info) {
+    const EXCEPTION_RECORD* r = info->ExceptionRecord;
+    if (r->ExceptionCode != EXCEPTION_ACCESS_VIOLATION || r->NumberParameters < 2) return EXCEPTION_CONTINUE_SEARCH;
+    AccessFaultHandler handler = fault_handler.load(std::memory_order_acquire);
+    // ExceptionInformation[0]: 0 read, 1 write, 8 execute; [1] the address.
+    if (handler && handler(static_cast<std::uintptr_t>(r->ExceptionInformation[1]), r->ExceptionInformation[0] == 1,
+                           reinterpret_cast<std::uintptr_t>(r->ExceptionAddress)))
+        return EXCEPTION_CONTINUE_EXECUTION;   // not reached: the handler bug checks
+    return EXCEPTION_CONTINUE_SEARCH;
+}
+
+}  // namespace
+
+void install_access_fault_handler(AccessFaultHandler handler) {
+    AccessFaultHandler expected = nullptr;
+    // First in the chain: a driver's own handlers must not swallow a special-pool fault, which
+    // Windows does not let a __try catch either (bug check 0xCC's remarks).
+    if (fault_handler.compare_exchange_strong(expected, handler)) AddVectoredExceptionHandler(1, on_exception);
+}
+
+extern "C" IMAGE_DOS_HEADER __ImageBase;
+
+bool address_in_this_module(std::uintptr_t address) {
+    const auto base = reinterpret_cast<std::uintptr_t>(&__ImageBase);
+    const auto* nt = reinterpret_cast<const IMAGE_NT_HEADERS*>(base + __ImageBase.e_lfanew);
+    return address - base < nt->OptionalHeader.SizeOfImage;
 }
 
 void* reserve_address_space(std::size_t bytes) {

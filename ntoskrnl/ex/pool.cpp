@@ -195,19 +195,22 @@ struct Located {
 [[gnu::noinline]] Located locate_big(ex::pool::Arena which, BigRegion& region, std::uintptr_t a) {
     const auto pool_start = reinterpret_cast<std::uintptr_t>(region.base);
     const std::size_t first = (a - pool_start) / page_size;
-    std::size_t bump;
+    std::size_t bump, table_committed;
     {
         SpinLockGuard guard(region.lock);
         bump = region.bump;
+        table_committed = region.table_committed;
     }
-    if (first >= bump) not_a_block(which, a, pool_start);
+    // The table outlives the blocks (also past the bump pointer, when the last run went back to
+    // the unused end), so a freed head is still recognised.
+    if (first >= table_committed) not_a_block(which, a, pool_start);
     BigEntry& entry = region.table[first];
     const std::uint8_t state = entry.state.load(std::memory_order_acquire);
     if (state == BigEntry::freed && a % page_size == 0) {
         // A second free of a big block: the table remembers the first one.
         ke::bug_check(bad_pool_caller, 0x07, 0, 0, a);
     }
-    if (state != BigEntry::head || a % page_size) not_a_block(which, a, pool_start);
+    if (first >= bump || state != BigEntry::head || a % page_size) not_a_block(which, a, pool_start);
     Located l{};
     l.big = true;
     l.arena = which;

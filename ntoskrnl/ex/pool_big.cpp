@@ -34,6 +34,49 @@ bool take_run(BigRegion& region, std::size_t pages, std::size_t* first, bool* co
     return true;
 }
 
+// Gives a run back, merging it with the free runs next to it (and with the unused space at the
+// bump pointer), so that a driver whose big blocks vary in size does not fragment the region
+// into runs too small to reuse. A merged run is committed only if all its parts were; the
+// committed pages of a part that loses that state are decommitted, so the budget stays exact.
+void add_run(BigRegion& region, std::size_t first, std::size_t pages, bool committed) {
+    auto uncommit = [&](BigRegion::Run& r) {
+        if (!r.committed) return;
+        platform::decommit(region.base + std::size_t{r.first} * page_size, std::size_t{r.pages} * page_size);
+        region.cached_committed_pages -= r.pages;
+        r.committed = false;
+    };
+    BigRegion::Run run{static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(pages), committed};
+    if (committed) region.cached_committed_pages += pages;
+    for (std::size_t i = 0; i < region.run_count;) {
+        BigRegion::Run& other = region.runs[i];
+        const bool before = std::size_t{other.first} + other.pages == run.first;
+        const bool after = std::size_t{run.first} + run.pages == other.first;
+        if (!before && !after) {
+            ++i;
+            continue;
+        }
+        if (run.committed != other.committed) {
+            uncommit(run);
+            uncommit(other);
+        }
+        run.first = before ? other.first : run.first;
+        run.pages += other.pages;
+        other = region.runs[--region.run_count];   // removed; look at what moved into slot i
+    }
+    if (std::size_t{run.first} + run.pages == region.bump) {
+        // The run reaches the never-used end: it becomes part of it again, uncommitted.
+        uncommit(run);
+        region.bump = run.first;
+        return;
+    }
+    if (region.run_count < BigRegion::max_runs) {
+        region.runs[region.run_count++] = run;
+        return;
+    }
+    // No room to remember it: give the memory back; the address range is lost for reuse.
+    uncommit(run);
+}
+
 }  // namespace
 
 void* big_allocate(ex::pool::Arena which, std::size_t bytes, nt::ULONG tag, nt::ULONG pool_type, bool quota) {
@@ -51,9 +94,7 @@ void* big_allocate(ex::pool::Arena which, std::size_t bytes, nt::ULONG tag, nt::
             auto lo = reinterpret_cast<std::uintptr_t>(region.table + region.table_committed) & ~(page_size - 1);
             auto hi = (reinterpret_cast<std::uintptr_t>(region.table + region.bump) + page_size - 1) & ~(page_size - 1);
             if (!platform::commit(reinterpret_cast<void*>(lo), hi - lo, platform::Protection::read_write)) {
-                if (region.run_count < BigRegion::max_runs)
-                    region.runs[region.run_count++] = {static_cast<std::uint32_t>(first),
-                                                       static_cast<std::uint32_t>(pages), committed};
+                add_run(region, first, pages, committed);
                 return nullptr;
             }
             region.table_committed = (hi - reinterpret_cast<std::uintptr_t>(region.table)) / sizeof(BigEntry);
@@ -64,8 +105,7 @@ void* big_allocate(ex::pool::Arena which, std::size_t bytes, nt::ULONG tag, nt::
     // handed out as it is.
     if (!committed && !platform::commit(block, pages * page_size, a.protection)) {
         SpinLockGuard guard(region.lock);
-        if (region.run_count < BigRegion::max_runs)
-            region.runs[region.run_count++] = {static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(pages), false};
+        add_run(region, first, pages, false);
         return nullptr;
     }
     BigEntry& head = region.table[first];
@@ -86,15 +126,9 @@ void big_release(ex::pool::Arena which, std::size_t first) {
     const std::size_t pages = head.pages;
     for (std::size_t i = 1; i < pages; ++i) region.table[first + i].state.store(BigEntry::unused, std::memory_order_relaxed);
     SpinLockGuard guard(region.lock);
-    bool keep = region.cached_committed_pages + pages <= cached_committed_budget_pages;
+    const bool keep = region.cached_committed_pages + pages <= cached_committed_budget_pages;
     if (!keep) platform::decommit(region.base + first * page_size, pages * page_size);
-    if (region.run_count < BigRegion::max_runs) {
-        region.runs[region.run_count++] = {static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(pages), keep};
-        if (keep) region.cached_committed_pages += pages;
-    } else if (keep) {
-        // No room to remember the run: give the memory back; the address range is lost for reuse.
-        platform::decommit(region.base + first * page_size, pages * page_size);
-    }
+    add_run(region, first, pages, keep);
 }
 
 }  // namespace ex::pool::detail

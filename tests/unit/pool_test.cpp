@@ -79,6 +79,27 @@ TEST(Pool, LargerThanTheSmallLimitIsPageAligned) {
     }
 }
 
+TEST(Pool, FreedBigRunsCoalesce) {
+    // 1500 two-page blocks freed in an interleaved order leave more separate runs than the
+    // region can remember (1024) unless neighbours merge; merged, the space comes back whole,
+    // and a block as large as all of them fits where they were. NX arena: no other test uses
+    // its big region, so the addresses are predictable.
+    constexpr std::size_t n = 1500;
+    std::vector<std::uint8_t*> blocks(n);
+    for (auto& b : blocks) {
+        b = static_cast<std::uint8_t*>(alloc(2 * 4096, 0x200 /* NonPagedPoolNx */));
+        ASSERT_NE(b, nullptr);
+    }
+    std::uint8_t* lowest = *std::min_element(blocks.begin(), blocks.end());
+    for (std::size_t i = 0; i < n; i += 2) ex::pool::free(blocks[i], 0);
+    for (std::size_t i = 1; i < n; i += 2) ex::pool::free(blocks[i], 0);
+    auto* whole = static_cast<std::uint8_t*>(alloc(n * 2 * 4096, 0x200));
+    ASSERT_NE(whole, nullptr);
+    EXPECT_EQ(whole, lowest) << "the freed runs did not merge back into one";
+    whole[n * 2 * 4096 - 1] = 1;   // committed through to the end
+    ex::pool::free(whole, 0);
+}
+
 TEST(Pool, ZeroBytesIsServedAsOne) {
     void* p = alloc(0);
     ASSERT_NE(p, nullptr);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -72,7 +73,7 @@ TEST(FastMutex, UnsafeAcquireAndReleaseFollowTheCountProtocol) {
         pool.emplace_back([&] {
             for (int i = 0; i < 5000; ++i) {
                 ex::acquire_fast_mutex_unsafe(&mutex);
-                EXPECT_EQ(mutex.Count, 0);
+                EXPECT_EQ(std::atomic_ref<nt::LONG>(mutex.Count).load(), 0);
                 ++counter;
                 ex::release_fast_mutex_unsafe(&mutex);
             }

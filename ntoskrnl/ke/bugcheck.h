@@ -13,7 +13,10 @@ namespace ke {
 
 // Bug check codes the module raises (values from Microsoft's bug check code reference).
 namespace bugcheck_code {
+inline constexpr nt::ULONG irql_not_greater_or_equal = 0x09;
 inline constexpr nt::ULONG irql_not_less_or_equal = 0x0A;
+inline constexpr nt::ULONG spin_lock_already_owned = 0x0F;
+inline constexpr nt::ULONG spin_lock_not_owned = 0x10;
 inline constexpr nt::ULONG bad_pool_header = 0x19;
 inline constexpr nt::ULONG quota_underflow = 0x21;
 inline constexpr nt::ULONG must_succeed_pool_empty = 0x41;

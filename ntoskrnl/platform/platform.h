@@ -42,6 +42,9 @@ int tls_slot_allocate(void (*at_thread_exit)());
 void* tls_get_slow(int slot);
 void tls_set(int slot, void* value);
 inline void* tls_get(int slot);
+// A nonzero, even value unique to the calling thread while it runs: the address of its TEB in
+// the module (the emulated thread object), of a thread_local on POSIX. Spin locks store it.
+inline std::uintptr_t thread_tag();
 
 // Raises a structured exception with this NTSTATUS (noncontinuable), as the kernel's
 // ExRaiseStatus does. Never returns.
@@ -85,8 +88,21 @@ inline void* tls_get(int slot) {
 #endif
     return value;
 }
+inline std::uintptr_t thread_tag() {
+    std::uintptr_t teb;
+#if defined(__x86_64__)
+    __asm__("movq %%gs:0x30, %0" : "=r"(teb));   // NT_TIB.Self
+#else
+    __asm__("movl %%fs:0x18, %0" : "=r"(teb));
+#endif
+    return teb;
+}
 #else
 inline void* tls_get(int slot) { return tls_get_slow(slot); }
+inline std::uintptr_t thread_tag() {
+    alignas(8) static thread_local char self;
+    return reinterpret_cast<std::uintptr_t>(&self);
+}
 #endif
 
 }  // namespace platform

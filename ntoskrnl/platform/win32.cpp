@@ -95,9 +95,10 @@ LONG CALLBACK on_exception(EXCEPTION_POINTERS* info) {
 
 void install_access_fault_handler(AccessFaultHandler handler) {
     AccessFaultHandler expected = nullptr;
-    // First in the chain: a driver's own handlers must not swallow a special-pool fault, which
-    // Windows does not let a __try catch either (bug check 0xCC's remarks).
-    if (fault_handler.compare_exchange_strong(expected, handler)) AddVectoredExceptionHandler(1, on_exception);
+    // A vectored handler runs before any frame-based one, so a driver's __try cannot swallow a
+    // special-pool fault (Windows does not let it either: bug check 0xCC's remarks). Last among
+    // vectored handlers: the module's own fault-tolerant reads (the SList pop) resume first.
+    if (fault_handler.compare_exchange_strong(expected, handler)) AddVectoredExceptionHandler(0, on_exception);
 }
 
 extern "C" IMAGE_DOS_HEADER __ImageBase;

@@ -1,0 +1,47 @@
+// Ke exports: spin locks and the emulated IRQL (ke/spin_lock.h), per architecture as Windows has
+// them (windows-behavior.md 1.6; spec/ntoskrnl.exe.spec). On i386 raising and lowering the IRQL
+// and the raising spin lock routines (KfAcquireSpinLock, KfReleaseSpinLock, KeGetCurrentIrql,
+// ...) are hal.dll's; drivers reach them through Wine's hal.dll, which forwards spin locks to
+// KeAcquireSpinLockAtDpcLevel / KeReleaseSpinLockFromDpcLevel below (see README).
+#include "ex/fast_mutex.h"
+#include "exports/abi.h"
+#include "ke/spin_lock.h"
+#include "nt/ke_layouts.h"
+
+using nt::KIRQL;
+using nt::KSPIN_LOCK;
+
+// ---- Both architectures ----
+NT_EXPORT void NT_API KeAcquireSpinLockAtDpcLevel(KSPIN_LOCK* lock) { ke::acquire_spin_lock_at_dpc(lock); }
+NT_EXPORT void NT_API KeReleaseSpinLockFromDpcLevel(KSPIN_LOCK* lock) { ke::release_spin_lock_from_dpc(lock); }
+
+// In-stack queued spin locks at DISPATCH_LEVEL (Wine's i386 hal.dll imports both). The handle
+// records the lock; the lock word itself is taken exactly as an ordinary spin lock's (a driver
+// must not mix the two kinds on one lock, so no FIFO hand-off is needed for correctness).
+NT_EXPORT void NT_FASTCALL KeAcquireInStackQueuedSpinLockAtDpcLevel(KSPIN_LOCK* lock, nt::KLOCK_QUEUE_HANDLE* handle) {
+    handle->LockQueue.Next = nullptr;
+    handle->LockQueue.Lock = lock;
+    ke::acquire_spin_lock_at_dpc(lock);
+}
+NT_EXPORT void NT_FASTCALL KeReleaseInStackQueuedSpinLockFromDpcLevel(nt::KLOCK_QUEUE_HANDLE* handle) {
+    ke::release_spin_lock_from_dpc(handle->LockQueue.Lock);
+}
+
+NT_EXPORT void NT_FASTCALL ExAcquireFastMutexUnsafe(nt::FAST_MUTEX* mutex) { ex::acquire_fast_mutex_unsafe(mutex); }
+NT_EXPORT void NT_FASTCALL ExReleaseFastMutexUnsafe(nt::FAST_MUTEX* mutex) { ex::release_fast_mutex_unsafe(mutex); }
+
+#if defined(__i386__)
+// ---- i386: the kernel's share; the MinGW/WDK headers map KeAcquireSpinLockAtDpcLevel and
+// KeReleaseSpinLockFromDpcLevel to these fastcall forms ----
+NT_EXPORT void NT_API KeInitializeSpinLock(KSPIN_LOCK* lock) { *lock = 0; }
+NT_EXPORT void NT_FASTCALL KefAcquireSpinLockAtDpcLevel(KSPIN_LOCK* lock) { ke::acquire_spin_lock_at_dpc(lock); }
+NT_EXPORT void NT_FASTCALL KefReleaseSpinLockFromDpcLevel(KSPIN_LOCK* lock) { ke::release_spin_lock_from_dpc(lock); }
+#else
+// ---- x86_64: the kernel owns the IRQL (hal.dll forwards KeLowerIrql here) ----
+NT_EXPORT KIRQL NT_API KeAcquireSpinLockRaiseToDpc(KSPIN_LOCK* lock) { return ke::acquire_spin_lock(lock); }
+NT_EXPORT void NT_API KeReleaseSpinLock(KSPIN_LOCK* lock, KIRQL new_irql) { ke::release_spin_lock(lock, new_irql); }
+NT_EXPORT KIRQL NT_API KeGetCurrentIrql() { return ke::current_irql(); }
+NT_EXPORT KIRQL NT_API KeRaiseIrqlToDpcLevel() { return ke::raise_irql(ke::dispatch_level); }
+NT_EXPORT KIRQL NT_API KfRaiseIrql(KIRQL new_irql) { return ke::raise_irql(new_irql); }
+NT_EXPORT void NT_API KeLowerIrql(KIRQL new_irql) { ke::lower_irql(new_irql); }
+#endif

@@ -1,0 +1,140 @@
+// Spin locks and the emulated IRQL (ke/spin_lock.h) on the host: the lock word as drivers see it,
+// the IRQL transitions, mutual exclusion under contention, and the misuse bug checks.
+#include "ke/spin_lock.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "ex/fast_mutex.h"
+
+namespace {
+
+TEST(SpinLock, AcquireRaisesToDispatchAndSetsBitZero) {
+    nt::KSPIN_LOCK lock = 0;
+    ASSERT_EQ(ke::current_irql(), ke::passive_level);
+    const nt::KIRQL old = ke::acquire_spin_lock(&lock);
+    EXPECT_EQ(old, ke::passive_level);
+    EXPECT_EQ(ke::current_irql(), ke::dispatch_level);
+    EXPECT_EQ(lock & 1, 1u);
+    ke::release_spin_lock(&lock, old);
+    EXPECT_EQ(lock, 0u);
+    EXPECT_EQ(ke::current_irql(), ke::passive_level);
+}
+
+TEST(SpinLock, AtDpcLevelLeavesTheIrqlAlone) {
+    nt::KSPIN_LOCK lock = 0;
+    const nt::KIRQL old = ke::raise_irql(ke::dispatch_level);
+    ke::acquire_spin_lock_at_dpc(&lock);
+    EXPECT_NE(lock, 0u);
+    EXPECT_EQ(ke::current_irql(), ke::dispatch_level);
+    ke::release_spin_lock_from_dpc(&lock);
+    EXPECT_EQ(lock, 0u);
+    ke::lower_irql(old);
+    EXPECT_EQ(ke::current_irql(), ke::passive_level);
+}
+
+TEST(Irql, RaiseReturnsThePreviousLevelAndLowerRestoresIt) {
+    EXPECT_EQ(ke::raise_irql(ke::apc_level), ke::passive_level);
+    EXPECT_EQ(ke::raise_irql(ke::apc_level), ke::apc_level);   // raising to the same level is allowed
+    EXPECT_EQ(ke::raise_irql(ke::high_level), ke::apc_level);
+    ke::lower_irql(ke::high_level);                              // and lowering to the same level
+    ke::lower_irql(ke::passive_level);
+    EXPECT_EQ(ke::current_irql(), ke::passive_level);
+}
+
+TEST(SpinLock, ExcludesOtherThreads) {
+    nt::KSPIN_LOCK lock = 0;
+    long counter = 0;   // guarded by lock; TSan reports a race if exclusion fails
+    constexpr int threads = 4, rounds = 20000;
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back([&] {
+            for (int i = 0; i < rounds; ++i) {
+                const nt::KIRQL old = ke::acquire_spin_lock(&lock);
+                ++counter;
+                ke::release_spin_lock(&lock, old);
+            }
+            EXPECT_EQ(ke::current_irql(), ke::passive_level);
+        });
+    for (auto& th : pool) th.join();
+    EXPECT_EQ(counter, long{threads} * rounds);
+    EXPECT_EQ(lock, 0u);
+}
+
+TEST(FastMutex, UnsafeAcquireAndReleaseFollowTheCountProtocol) {
+    nt::FAST_MUTEX mutex{};
+    mutex.Count = 1;   // what ExInitializeFastMutex stores
+    long counter = 0;
+    std::vector<std::thread> pool;
+    for (int t = 0; t < 3; ++t)
+        pool.emplace_back([&] {
+            for (int i = 0; i < 5000; ++i) {
+                ex::acquire_fast_mutex_unsafe(&mutex);
+                EXPECT_EQ(std::atomic_ref<nt::LONG>(mutex.Count).load(), 0);
+                ++counter;
+                ex::release_fast_mutex_unsafe(&mutex);
+            }
+        });
+    for (auto& th : pool) th.join();
+    EXPECT_EQ(counter, 15000);
+    EXPECT_EQ(mutex.Count, 1);
+    EXPECT_EQ(mutex.Owner, nullptr);
+}
+
+TEST(SpinLockDeathTest, RaisingBelowTheCurrentIrqlStopsWith0x09) {
+    EXPECT_EXIT(
+        {
+            ke::raise_irql(ke::dispatch_level);
+            ke::raise_irql(ke::apc_level);
+        },
+        testing::ExitedWithCode(0x09), "STOP: 0x00000009 \\(0x0000000000000002,0x0000000000000001,.*IRQL_NOT_GREATER_OR_EQUAL");
+}
+
+TEST(SpinLockDeathTest, LoweringAboveTheCurrentIrqlStopsWith0x0A) {
+    EXPECT_EXIT(ke::lower_irql(ke::dispatch_level), testing::ExitedWithCode(0x0A),
+                "STOP: 0x0000000A \\(0x0000000000000002,0x0000000000000000,.*IRQL_NOT_LESS_OR_EQUAL");
+}
+
+TEST(SpinLockDeathTest, AcquiringAboveDispatchStopsWith0x09) {
+    EXPECT_EXIT(
+        {
+            nt::KSPIN_LOCK lock = 0;
+            ke::raise_irql(ke::high_level);
+            ke::acquire_spin_lock(&lock);
+        },
+        testing::ExitedWithCode(0x09), "IRQL_NOT_GREATER_OR_EQUAL");
+}
+
+TEST(SpinLockDeathTest, RecursiveAcquireStopsWith0x0F) {
+    EXPECT_EXIT(
+        {
+            nt::KSPIN_LOCK lock = 0;
+            ke::acquire_spin_lock(&lock);
+            ke::acquire_spin_lock_at_dpc(&lock);
+        },
+        testing::ExitedWithCode(0x0F), "SPIN_LOCK_ALREADY_OWNED");
+}
+
+TEST(SpinLockDeathTest, ReleasingAFreeLockStopsWith0x10) {
+    EXPECT_EXIT(
+        {
+            nt::KSPIN_LOCK lock = 0;
+            ke::release_spin_lock_from_dpc(&lock);
+        },
+        testing::ExitedWithCode(0x10), "SPIN_LOCK_NOT_OWNED");
+}
+
+TEST(SpinLockDeathTest, ReleasingAnotherThreadsLockStopsWith0x10) {
+    EXPECT_EXIT(
+        {
+            nt::KSPIN_LOCK lock = 0;
+            std::thread([&] { ke::acquire_spin_lock_at_dpc(&lock); }).join();
+            ke::release_spin_lock_from_dpc(&lock);
+        },
+        testing::ExitedWithCode(0x10), "SPIN_LOCK_NOT_OWNED");
+}
+
+}  // namespace

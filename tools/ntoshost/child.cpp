@@ -66,8 +66,8 @@ std::uint8_t* allocate_image(const pe::Image& img, const Options& o, std::uint64
                                                        img.size_of_image, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE));
     };
     if (o.base) return at(*o.base);
-    if ((img.characteristics & 1) || !img.directories[5].rva) return at(img.image_base);
-    std::uint64_t state = seed;
+    if (img.characteristics & 1) return at(img.image_base);   // IMAGE_FILE_RELOCS_STRIPPED
+    std::uint64_t state = seed * 0x9E3779B97F4A7C15ull + 0xBF58476D1CE4E5B9ull;   // spread small seeds
     const std::uint64_t lo = sizeof(void*) == 8 ? 0x100000000ull : 0x10000000ull;
     const std::uint64_t span = sizeof(void*) == 8 ? 0x3F00000000ull : 0x50000000ull;
     for (int i = 0; i < 32; ++i) {

@@ -45,6 +45,7 @@ int run_parent(const Options& o) {
     report.driver = o.driver;
     report.arch = sizeof(void*) == 8 ? "x86_64" : "i386";
     report.verifier = o.verifier;
+    report.imports_only = o.imports_only;
     std::string err;
     if (!write_params(o, &err)) {
         std::fprintf(stderr, "ntoshost: %s\n", err.c_str());

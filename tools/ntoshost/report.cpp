@@ -179,6 +179,7 @@ int Report::exit_status() const {
     if (unimplemented_called) return exit_code::unimplemented_called;
     if (load_error) return exit_code::load_failure;
     if (refused) return exit_code::unresolved_imports;
+    if (imports_only) return unresolved_imports.empty() ? exit_code::clean : exit_code::unresolved_imports;
     if (!entry_status) return exit_code::host_failure;
     if (*entry_status < 0) return exit_code::entry_failure;
     if (unloaded && !pool.live().empty()) return exit_code::leaks;
@@ -217,6 +218,7 @@ std::string format_text(const Report& r) {
     if (r.refused)
         o << "Not run:       the driver imports routines that cannot be bound (run with --stub-missing to "
              "bind them to stubs that stop when called)\n";
+    if (!r.entry_status && (r.bugcheck || r.unimplemented_called)) o << "DriverEntry:   did not return (the system stopped)\n";
     if (r.entry_status) o << "DriverEntry:   " << status_text(*r.entry_status) << (*r.entry_status >= 0 ? " (success)" : " (failure)") << "\n";
     if (r.has_unload) o << "DriverUnload:  " << (!*r.has_unload ? "none (the driver stays loaded)" : r.unloaded ? "called, returned" : "not reached") << "\n";
 
@@ -235,7 +237,7 @@ std::string format_text(const Report& r) {
         }
     }
     if (!r.pool.foreign_frees().empty()) {
-        o << "\nFrees of memory that was not a live allocation of this driver:\n";
+        o << "\nFrees of memory that was not a live allocation of this driver (double free, or not its own):\n";
         for (const auto& f : r.pool.foreign_frees()) o << "  " << f << "\n";
     }
     // Verifier's rule: leaks are what is still allocated once the unload routine has returned.

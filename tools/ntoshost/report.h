@@ -117,6 +117,7 @@ struct Report {
     std::optional<int> child_exit;                 // the child's exit status, if it ended
     std::uint64_t seed = 0;
     bool verifier = false;
+    bool imports_only = false;
     PoolTracker pool;
 
     // Feeds one line of the child's output. Returns true if it was an event or a STOP line.

@@ -149,8 +149,8 @@ bool relocate(const Image& img, std::uint8_t* memory, std::size_t size, std::uin
         return fail(error, "the image cannot move from its preferred base " + hex(img.image_base) + ": its relocations were stripped");
     std::vector<Relocation> relocs;
     if (!parse_relocations(img, memory, size, &relocs, error)) return false;
-    if (relocs.empty() && img.directories[5].rva == 0)
-        return fail(error, "the image has no base relocations and cannot move from " + hex(img.image_base));
+    // No relocation directory without the stripped flag: nothing is position dependent (x86_64
+    // code addresses its data RIP-relative), and the image may go anywhere.
     const std::uint64_t delta = new_base - img.image_base;
     for (const auto& r : relocs) {
         std::uint8_t* p = memory + r.rva;

@@ -83,7 +83,10 @@ int run_parent(const Options& o) {
     DWORD n = 0;
     auto line_done = [&](const std::string& line) {
         const bool event = report.consume_line(line);
-        if ((!event && o.verbose >= 1) || (event && o.verbose >= 2)) std::fprintf(stderr, "%s\n", line.c_str());
+        // The child's own output (the STOP line, stub reports, anything the driver or Wine prints)
+        // always reaches stderr; the event lines only with -v.
+        const bool stop = line.find("*** STOP: ") != std::string::npos;
+        if (!event || stop || o.verbose >= 1) std::fprintf(stderr, "%s\n", line.c_str());
     };
     while (ReadFile(rd, buf, sizeof(buf), &n, nullptr) && n) {
         pending.append(buf, n);

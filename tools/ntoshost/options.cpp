@@ -19,7 +19,7 @@ const char* const usage_text =
     "  --seed N           fixed random seed (load address; NTOSKRNL_SEED for the module)\n"
     "  --base ADDR        load the image at ADDR (hex) instead of a seeded random address\n"
     "  --imports-only     load and bind, report the imports, do not run the driver\n"
-    "  -v, -vv            show the driver's and Wine's output, then every pool event\n"
+    "  -v                 also show the event stream (every allocation and free) on stderr\n"
     "  -q                 no text report (exit status and --json only)\n";
 
 namespace {
@@ -48,7 +48,6 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
         else if (a == "--verifier") o->verifier = true;
         else if (a == "--imports-only") o->imports_only = true;
         else if (a == "-v") o->verbose = 1;
-        else if (a == "-vv") o->verbose = 2;
         else if (a == "-q") o->quiet = true;
         else if (a == "--json") {
             const char* v = need(i);

@@ -29,7 +29,7 @@ struct Options {
     std::optional<std::uint64_t> seed;  // --seed N
     std::optional<std::uint64_t> base;  // --base ADDR
     std::vector<RegistryParam> params;  // --param [Subkey\]Name=Value | Name=dword:N
-    int verbose = 0;                    // -v, -vv
+    int verbose = 0;                    // -v
     bool quiet = false;                 // -q: no text report
 };
 

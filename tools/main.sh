@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README's main command: sets up this machine (Debian 12, root), builds the module for i386 and
-# x86_64, and shows for each what it exports and what MmQuerySystemSize/MmIsThisAnNtAsSystem
-# answer under Wine, on a workstation prefix and on a server (LanmanNt) prefix.
+# x86_64, and shows for each what it exports, what MmQuerySystemSize/MmIsThisAnNtAsSystem answer
+# under Wine on a workstation and a server (LanmanNt) prefix, and the driver host's report on a
+# bundled sample driver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup-debian.sh
@@ -21,4 +22,9 @@ for arch in i386 x86_64; do
         WINEPREFIX=$PWD/$prefixes/$kind cmake/wine-run.sh "$arch" "$bin/mmquery.exe"
         WINEPREFIX=$PWD/$prefixes/$kind cmake/wine-prefix.sh --shutdown "$arch"
     done
+    # The driver host on a bundled sample driver that leaks (exit status 115 = leaks at unload).
+    printf -- '\n-- driver host, %s: tools/ntoshost.sh --seed 1 build/pe-%s/drivers/leaky.sys\n' "$arch" "$arch"
+    WINEPREFIX=$PWD/$prefixes/workstation tools/ntoshost.sh --seed 1 "build/pe-$arch/drivers/leaky.sys" \
+        || printf '(exit status %s)\n' "$?"
+    WINEPREFIX=$PWD/$prefixes/workstation cmake/wine-prefix.sh --shutdown "$arch"
 done

@@ -20,11 +20,14 @@
 // Our headers first: several Windows names we define as constants (PROTECTED_POOL, PAGE_SIZE,
 // LOOKASIDE_MINIMUM_BLOCK_SIZE, TRUE, ...) and, on x86, SLIST_ENTRY are macros in the DDK.
 #include "nt/layouts.h"
+#include "nt/driver.h"
 #include "nt/pool.h"
 
 // Snapshot of our values whose names the DDK turns into macros (hence the my_ prefix, which the
 // macros cannot reach); compared after the DDK is in.
 namespace mine {
+inline constexpr auto my_IO_TYPE_DRIVER = nt::IO_TYPE_DRIVER;
+inline constexpr auto my_IRP_MJ_MAXIMUM_FUNCTION = nt::IRP_MJ_MAXIMUM_FUNCTION;
 inline constexpr auto my_POOL_QUOTA_FAIL_INSTEAD_OF_RAISE = nt::POOL_QUOTA_FAIL_INSTEAD_OF_RAISE;
 inline constexpr auto my_POOL_RAISE_IF_ALLOCATION_FAILURE = nt::POOL_RAISE_IF_ALLOCATION_FAILURE;
 inline constexpr auto my_POOL_COLD_ALLOCATION = nt::POOL_COLD_ALLOCATION;
@@ -252,3 +255,28 @@ SAME_VALUE(mine::my_PAGE_SIZE, PAGE_SIZE);
 SAME_VALUE(mine::my_PAGE_SHIFT, PAGE_SHIFT);
 // The pool granularity equals the DDK's MEMORY_ALLOCATION_ALIGNMENT (8 / 16).
 SAME_VALUE(nt::POOL_BLOCK_SIZE, MEMORY_ALLOCATION_ALIGNMENT);
+
+// --- The driver host's objects (include/nt/driver.h) ------------------------------------------
+SAME_SHAPE(UNICODE_STRING);
+SAME_OFFSET(UNICODE_STRING, MaximumLength);
+SAME_OFFSET(UNICODE_STRING, Buffer);
+SAME_OFFSET(DRIVER_EXTENSION, DriverObject);
+SAME_OFFSET(DRIVER_EXTENSION, AddDevice);
+SAME_OFFSET(DRIVER_EXTENSION, Count);
+SAME_OFFSET(DRIVER_EXTENSION, ServiceKeyName);
+SAME_SHAPE(DRIVER_OBJECT);
+SAME_OFFSET(DRIVER_OBJECT, DeviceObject);
+SAME_OFFSET(DRIVER_OBJECT, Flags);
+SAME_OFFSET(DRIVER_OBJECT, DriverStart);
+SAME_OFFSET(DRIVER_OBJECT, DriverSize);
+SAME_OFFSET(DRIVER_OBJECT, DriverSection);
+SAME_OFFSET(DRIVER_OBJECT, DriverExtension);
+SAME_OFFSET(DRIVER_OBJECT, DriverName);
+SAME_OFFSET(DRIVER_OBJECT, HardwareDatabase);
+SAME_OFFSET(DRIVER_OBJECT, FastIoDispatch);
+SAME_OFFSET(DRIVER_OBJECT, DriverInit);
+SAME_OFFSET(DRIVER_OBJECT, DriverStartIo);
+SAME_OFFSET(DRIVER_OBJECT, DriverUnload);
+SAME_OFFSET(DRIVER_OBJECT, MajorFunction);
+SAME_VALUE(mine::my_IO_TYPE_DRIVER, IO_TYPE_DRIVER);
+SAME_VALUE(mine::my_IRP_MJ_MAXIMUM_FUNCTION, IRP_MJ_MAXIMUM_FUNCTION);

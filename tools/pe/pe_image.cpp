@@ -79,8 +79,11 @@ std::optional<Image> parse(std::vector<std::uint8_t> bytes, std::string* error) 
     if (magic != 0x10b && magic != 0x20b) return fail("unknown optional header magic");
     img.is_pe32_plus = magic == 0x20b;
     if (!r.read(opt + 16, &img.entry_point_rva) || !r.read(opt + 32, &img.section_alignment) ||
-        !r.read(opt + 56, &img.size_of_image) || !r.read(opt + 68, &img.subsystem))
+        !r.read(opt + 36, &img.file_alignment) || !r.read(opt + 56, &img.size_of_image) ||
+        !r.read(opt + 60, &img.size_of_headers) || !r.read(opt + 64, &img.checksum) ||
+        !r.read(opt + 68, &img.subsystem) || !r.read(opt + 70, &img.dll_characteristics))
         return fail("truncated optional header");
+    img.characteristics = characteristics;
     if (img.is_pe32_plus) {
         if (!r.read(opt + 24, &img.image_base)) return fail("truncated optional header");
     } else {
@@ -98,8 +101,12 @@ std::optional<Image> parse(std::vector<std::uint8_t> bytes, std::string* error) 
         r.read(dirs + index * 8ull + 4, size);
     };
 
+    for (std::uint32_t i = 0; i < 16; ++i) directory(i, &img.directories[i].rva, &img.directories[i].size);
+
     std::uint64_t sec = opt + opt_size;
     if (nsections > 96) return fail("too many sections");
+    if (!r.has(sec, 40ull * nsections)) return fail("truncated section table");
+    img.headers_end = static_cast<std::uint32_t>(sec + 40ull * nsections);
     for (unsigned i = 0; i < nsections; ++i, sec += 40) {
         Section s;
         if (!r.has(sec, 40)) return fail("truncated section table");
@@ -184,6 +191,7 @@ std::optional<Image> parse(std::vector<std::uint8_t> bytes, std::string* error) 
                 }
                 if (!value) break;
                 ImportEntry e;
+                e.iat_rva = iat + t * (img.is_pe32_plus ? 8u : 4u);
                 std::uint64_t ordinal_flag = img.is_pe32_plus ? (1ull << 63) : (1ull << 31);
                 if (value & ordinal_flag) {
                     e.by_ordinal = true;

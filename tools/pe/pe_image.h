@@ -30,6 +30,7 @@ struct ImportEntry {
     std::string name;              // empty when imported by ordinal
     std::uint16_t hint_or_ordinal = 0;
     bool by_ordinal = false;
+    std::uint32_t iat_rva = 0;     // the import address table slot the loader writes
 };
 
 struct ImportedModule {
@@ -46,6 +47,18 @@ struct Image {
     std::uint32_t size_of_image = 0;
     std::uint32_t section_alignment = 0;
     std::uint32_t entry_point_rva = 0;
+    std::uint32_t file_alignment = 0;
+    std::uint32_t size_of_headers = 0;
+    std::uint16_t characteristics = 0;     // COFF: 0x0001 relocations stripped, 0x2000 DLL
+    std::uint16_t dll_characteristics = 0;
+    std::uint32_t checksum = 0;
+    std::uint32_t headers_end = 0;         // file offset just past the section table
+    // Data directories (IMAGE_DIRECTORY_ENTRY_*): 0 export, 1 import, 5 base relocation, 12 IAT.
+    struct Directory {
+        std::uint32_t rva = 0;
+        std::uint32_t size = 0;
+    };
+    Directory directories[16];
     std::vector<Section> sections;
     std::string export_dll_name;
     std::vector<ExportEntry> exports;

@@ -1,0 +1,124 @@
+// The driver host's report (tools/ntoshost/report.h): event parsing, pool tracking with Driver
+// Verifier's leak meaning, STOP line parsing, exit statuses, and the JSON fields.
+#include "report.h"
+
+#include <gtest/gtest.h>
+
+#include "options.h"
+
+namespace {
+
+using ntoshost::Report;
+
+TEST(NtoshostReport, TracksAllocationsFreesAndLeaksPerTag) {
+    Report r;
+    EXPECT_TRUE(r.consume_line("#ntoshost alloc 1000 6b61654c 0 0 100 ExAllocatePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost alloc 2000 6b61654c 0 0 100 ExAllocatePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost alloc 3000 67506b4c 1 1 64 ExAllocatePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost free 1000 6b61654c ExFreePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost entry 00000000"));
+    EXPECT_TRUE(r.consume_line("#ntoshost unload 1"));
+    EXPECT_TRUE(r.consume_line("#ntoshost unloaded"));
+    EXPECT_FALSE(r.consume_line("some driver output"));
+    auto leaks = r.pool.leaks();
+    ASSERT_EQ(leaks.size(), 2u);
+    EXPECT_EQ(ntoshost::tag_text(leaks[0].tag), "Leak");
+    EXPECT_EQ(leaks[0].count, 1u);
+    EXPECT_EQ(leaks[0].bytes, 100u);
+    EXPECT_EQ(leaks[0].first_addresses, std::vector<std::uint64_t>{0x2000});
+    EXPECT_TRUE(leaks[1].paged);
+    EXPECT_EQ(r.exit_status(), ntoshost::exit_code::leaks);
+    const auto json = ntoshost::format_json(r);
+    EXPECT_NE(json.find(R"({"tag": "Leak", "tag_value": "0x6B61654C", "pool": "NonPaged", "allocs": 2, "frees": 1, "bytes_live": 100})"),
+              std::string::npos) << json;
+    EXPECT_NE(json.find(R"({"tag": "Leak", "pool": "NonPaged", "count": 1, "bytes": 100, "addresses": ["0x2000"]})"), std::string::npos);
+    EXPECT_NE(json.find(R"("entry_status": "0x00000000")"), std::string::npos);
+    EXPECT_NE(json.find(R"("bugcheck": null)"), std::string::npos);
+    const auto text = ntoshost::format_text(r);
+    EXPECT_NE(text.find("  Leak Nonp           2          1          1          100"), std::string::npos) << text;
+}
+
+TEST(NtoshostReport, NoLeaksAreReportedBeforeUnload) {
+    Report r;
+    r.consume_line("#ntoshost alloc 1000 41414141 0 0 8 ExAllocatePool");
+    r.consume_line("#ntoshost entry 00000000");
+    r.consume_line("#ntoshost unload 0");
+    EXPECT_EQ(r.exit_status(), ntoshost::exit_code::clean);   // never unloaded: nothing leaked yet
+    EXPECT_NE(ntoshost::format_json(r).find(R"("leaks": [])"), std::string::npos);
+}
+
+TEST(NtoshostReport, ADoubleFreeIsAForeignFreeAndTheStopLineIsTheBugCheck) {
+    Report r;
+    r.consume_line("#ntoshost alloc 1000 466c6244 0 0 48 ExAllocatePoolWithTag");
+    r.consume_line("#ntoshost free 1000 466c6244 ExFreePoolWithTag");
+    r.consume_line("#ntoshost free 1000 466c6244 ExFreePoolWithTag");
+    EXPECT_TRUE(r.consume_line("*** STOP: 0x000000C2 (0x0000000000000007,0x0000000000000000,0x0000000000040000,0x0000000000001000) BAD_POOL_CALLER\r\n"));
+    ASSERT_TRUE(r.bugcheck);
+    EXPECT_EQ(r.bugcheck->code, 0xC2u);
+    EXPECT_EQ(r.bugcheck->name, "BAD_POOL_CALLER");
+    EXPECT_EQ(r.bugcheck->params[0], 7u);
+    EXPECT_EQ(r.bugcheck->params[3], 0x1000u);
+    EXPECT_EQ(r.pool.foreign_frees(), std::vector<std::string>{"ExFreePoolWithTag(0x1000)"});
+    EXPECT_EQ(r.exit_status(), 0xC2);
+    EXPECT_NE(ntoshost::format_json(r).find(R"("bugcheck": {"code": "0x000000C2", "name": "BAD_POOL_CALLER", "params": ["0x7", "0x0", "0x40000", "0x1000"]})"),
+              std::string::npos);
+}
+
+TEST(NtoshostReport, StopLinesOfBothWidthsParseAndGarbageDoesNot) {
+    auto bc = ntoshost::parse_stop_line("*** STOP: 0x00000019 (0x00000020,0x00A01000,0x00A01010,0x0C020001) BAD_POOL_HEADER");
+    ASSERT_TRUE(bc);
+    EXPECT_EQ(bc->code, 0x19u);
+    EXPECT_EQ(bc->params[3], 0x0C020001u);
+    EXPECT_FALSE(ntoshost::parse_stop_line("*** STOP: 0x19 (1,2,3) X"));
+    EXPECT_FALSE(ntoshost::parse_stop_line("*** STOP: zz (0x1,0x2,0x3,0x4) X"));
+    EXPECT_FALSE(ntoshost::parse_stop_line("STOP"));
+}
+
+TEST(NtoshostReport, LoadFailuresRefusalsAndEntryFailuresHaveTheirOwnStatus) {
+    Report a;
+    a.consume_line("#ntoshost load-error x.sys: section '.text' raw data lies beyond the end of the file");
+    EXPECT_EQ(a.exit_status(), ntoshost::exit_code::load_failure);
+    EXPECT_EQ(*a.load_error, "x.sys: section '.text' raw data lies beyond the end of the file");
+    Report b;
+    b.consume_line("#ntoshost unresolved ntoskrnl.exe!IoCreateDevice not implemented by the project's ntoskrnl.exe");
+    b.consume_line("#ntoshost refused");
+    EXPECT_EQ(b.exit_status(), ntoshost::exit_code::unresolved_imports);
+    EXPECT_EQ(b.unresolved_imports[0], "ntoskrnl.exe!IoCreateDevice (not implemented by the project's ntoskrnl.exe)");
+    Report c;
+    c.consume_line("#ntoshost entry c000009a");
+    EXPECT_EQ(*c.entry_status, static_cast<std::int32_t>(0xC000009A));
+    EXPECT_EQ(c.exit_status(), ntoshost::exit_code::entry_failure);
+    Report d;
+    d.consume_line("#ntoshost unimplemented ntoskrnl.exe.IoCreateDevice");
+    EXPECT_EQ(d.exit_status(), ntoshost::exit_code::unimplemented_called);
+    Report e;   // the child never said anything: the host failed
+    EXPECT_EQ(e.exit_status(), ntoshost::exit_code::host_failure);
+}
+
+TEST(NtoshostReport, TagsPrintAsPoolmonDoes) {
+    EXPECT_EQ(ntoshost::tag_text(0x6B61654C), "Leak");
+    EXPECT_EQ(ntoshost::tag_text(0x6B61654C | 0x80000000u), "Leak");   // PROTECTED_POOL
+    EXPECT_EQ(ntoshost::tag_text(0x00410041), "A.A.");
+}
+
+TEST(NtoshostOptions, ParsesTheCommandLine) {
+    const char* argv[] = {"ntoshost", "--stub-missing", "--keep", "3", "--seed", "0x10", "--param", "Parameters\\Depth=dword:4",
+                          "--param", "Name=x", "--json", "r.json", "C:\\drivers\\Sample.sys"};
+    ntoshost::Options o;
+    std::string err;
+    ASSERT_TRUE(ntoshost::parse_options(13, const_cast<char**>(argv), &o, &err)) << err;
+    EXPECT_TRUE(o.stub_missing);
+    EXPECT_EQ(o.keep_seconds, 3u);
+    EXPECT_EQ(*o.seed, 16u);
+    EXPECT_EQ(o.service, "Sample");
+    ASSERT_EQ(o.params.size(), 2u);
+    EXPECT_EQ(o.params[0].subkey, "Parameters");
+    EXPECT_TRUE(o.params[0].dword);
+    EXPECT_EQ(o.params[0].dword_value, 4u);
+    EXPECT_EQ(o.params[1].string_value, "x");
+    const char* bad[] = {"ntoshost", "--base", "12345", "a.sys"};
+    EXPECT_FALSE(ntoshost::parse_options(4, const_cast<char**>(bad), &o, &err));
+    EXPECT_EQ(err, "--base needs a 64 KiB aligned hex address");
+}
+
+}  // namespace

@@ -1,0 +1,253 @@
+// The child process: the kernel's loader and I/O manager for one driver. Loads the image itself
+// (tools/pe/pe_loader.h for the checks and fix-ups, VirtualAlloc/VirtualProtect around them),
+// binds its imports, builds its DRIVER_OBJECT and runs DriverEntry and DriverUnload.
+#include <windows.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "child.h"
+#include "driver_object.h"
+#include "pe_loader.h"
+#include "report.h"
+
+namespace ntoshost {
+namespace {
+
+HMODULE project_ntoskrnl, wine_ntoskrnl;
+typedef void(WINAPI* KeBugCheckExFn)(ULONG, ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR);
+KeBugCheckExFn bug_check;
+std::vector<std::string> stub_names;   // "ntoskrnl.exe!Name" of each stub, by index
+
+std::wstring widen(const std::string& s) {
+    std::wstring w(s.size() + 1, L'\0');
+    int n = MultiByteToWideChar(CP_UTF8, 0, s.c_str(), -1, w.data(), static_cast<int>(w.size()));
+    w.resize(n > 0 ? n - 1 : 0);
+    return w;
+}
+
+std::wstring host_directory() {
+    wchar_t path[MAX_PATH];
+    DWORD n = GetModuleFileNameW(nullptr, path, MAX_PATH);
+    std::wstring dir(path, n);
+    return dir.substr(0, dir.find_last_of(L"\\/") + 1);
+}
+
+std::string last_error() {
+    char buf[256];
+    DWORD e = GetLastError();
+    if (!FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr, e, 0, buf, sizeof(buf), nullptr))
+        std::snprintf(buf, sizeof(buf), "error %lu", e);
+    std::string s = buf;
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '.')) s.pop_back();
+    return s;
+}
+
+int load_error(const std::string& message) {
+    emit("load-error %s", message.c_str());
+    return exit_code::load_failure;
+}
+
+// A seeded xorshift: the same seed gives the same load address (and so the same report).
+std::uint64_t next_random(std::uint64_t* state) {
+    std::uint64_t x = *state ? *state : 0x9E3779B97F4A7C15ull;
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return *state = x;
+}
+
+// Reserves and commits the image's memory: at --base, else at a random 64 KiB-aligned address
+// drawn from the seed (drivers load at varying addresses on Windows; relocations get exercised),
+// else wherever the system puts it. Images without relocations only load at their preferred base.
+std::uint8_t* allocate_image(const pe::Image& img, const Options& o, std::uint64_t seed) {
+    auto at = [&](std::uint64_t a) {
+        return static_cast<std::uint8_t*>(VirtualAlloc(reinterpret_cast<void*>(static_cast<std::uintptr_t>(a)),
+                                                       img.size_of_image, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE));
+    };
+    if (o.base) return at(*o.base);
+    if (img.characteristics & 1) return at(img.image_base);   // IMAGE_FILE_RELOCS_STRIPPED
+    std::uint64_t state = seed * 0x9E3779B97F4A7C15ull + 0xBF58476D1CE4E5B9ull;   // spread small seeds
+    const std::uint64_t lo = sizeof(void*) == 8 ? 0x100000000ull : 0x10000000ull;
+    const std::uint64_t span = sizeof(void*) == 8 ? 0x3F00000000ull : 0x50000000ull;
+    for (int i = 0; i < 32; ++i) {
+        std::uint64_t a = (lo + next_random(&state) % span) & ~0xFFFFull;
+        if (auto* p = at(a)) return p;
+    }
+    return at(0);
+}
+
+extern "C" void __cdecl stub_called(std::uintptr_t index) {
+    const std::string& name = index < stub_names.size() ? stub_names[index] : std::string("?");
+    std::string dotted = name;
+    if (auto bang = dotted.find('!'); bang != std::string::npos) dotted[bang] = '.';
+    emit("unimplemented %s", dotted.c_str());
+    std::fprintf(stderr, "ntoshost: unimplemented %s called\n", dotted.c_str());
+    std::fflush(stderr);
+    TerminateProcess(GetCurrentProcess(), exit_code::unimplemented_called);
+}
+
+// An exception the driver does not handle stops the system, as in a system thread on Windows:
+// SYSTEM_THREAD_EXCEPTION_NOT_HANDLED (0x7E) with the exception code, address, exception record
+// and context record (Microsoft's bug check 0x7E reference), through the module's KeBugCheckEx.
+LONG WINAPI unhandled(EXCEPTION_POINTERS* info) {
+    if (bug_check)
+        bug_check(0x7E, info->ExceptionRecord->ExceptionCode,
+                  reinterpret_cast<ULONG_PTR>(info->ExceptionRecord->ExceptionAddress),
+                  reinterpret_cast<ULONG_PTR>(info->ExceptionRecord), reinterpret_cast<ULONG_PTR>(info->ContextRecord));
+    return EXCEPTION_CONTINUE_SEARCH;
+}
+
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    return s;
+}
+
+FARPROC export_of(HMODULE m, const pe::ImportSlot& s) {
+    return GetProcAddress(m, s.by_ordinal ? MAKEINTRESOURCEA(s.ordinal) : s.name.c_str());
+}
+
+struct Bound {
+    std::uint64_t address;
+    std::string target;
+};
+
+Bound resolve(const pe::ImportSlot& s, const Options& o, std::string* reason) {
+    const std::string module = lower(s.module);
+    auto addr = [](const void* p) { return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(p)); };
+    if (module == "ntoskrnl.exe") {
+        if (!s.by_ordinal)
+            if (const Interposed* t = find_interposed(s.name.c_str())) {
+                if (!*t->real) *t->real = reinterpret_cast<void*>(export_of(project_ntoskrnl, s));
+                if (*t->real) return {addr(t->thunk), "ntoskrnl.exe (project, tracked)"};
+            }
+        if (FARPROC p = export_of(project_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (project)"};
+        if (wine_ntoskrnl)
+            if (FARPROC p = export_of(wine_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (Wine builtin)"};
+        *reason = "not implemented by the project's ntoskrnl.exe";
+        return {0, {}};
+    }
+    if (module == "hal.dll")
+        if (FARPROC p = export_of(project_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "hal.dll (project)"};
+    // Everything else (and hal.dll routines the project lacks) through the normal loader.
+    HMODULE m = LoadLibraryA(s.module.c_str());
+    if (!m) {
+        *reason = "module " + s.module + " cannot be loaded: " + last_error();
+        return {0, {}};
+    }
+    if (FARPROC p = export_of(m, s)) return {addr(reinterpret_cast<void*>(p)), module};
+    *reason = "no such export in " + s.module;
+    (void)o;
+    return {0, {}};
+}
+
+void set_protections(std::uint8_t* base, const pe::Image& img) {
+    for (const auto& r : pe::page_protections(img)) {
+        DWORD prot = r.execute ? (r.write ? PAGE_EXECUTE_READWRITE : PAGE_EXECUTE_READ) : (r.write ? PAGE_READWRITE : PAGE_READONLY);
+        DWORD old = 0;
+        VirtualProtect(base + r.rva, r.size, prot, &old);
+    }
+}
+
+}  // namespace
+
+int run_child(const Options& o) {
+    const std::uint64_t seed = o.seed.value_or(0);
+    std::string err;
+    auto img = pe::load(o.driver, &err);
+    if (!img) return load_error(err);
+    if (auto v = pe::validate(*img)) return load_error(o.driver + ": " + *v);
+    const std::uint16_t mine = sizeof(void*) == 8 ? pe::machine_amd64 : pe::machine_i386;
+    if (img->machine != mine)
+        return load_error(std::string("the image is for ") + pe::machine_name(img->machine) + "; this host runs " +
+                          pe::machine_name(mine) + " drivers");
+
+    // The module reads these when it initializes.
+    if (o.verifier) SetEnvironmentVariableA("NTOSKRNL_VERIFIER", "1");
+    SetEnvironmentVariableA("NTOSKRNL_SEED", std::to_string(seed).c_str());
+    const std::wstring ours = host_directory() + L"ntoskrnl.exe";
+    project_ntoskrnl = LoadLibraryW(ours.c_str());
+    if (!project_ntoskrnl) return load_error("cannot load the project's ntoskrnl.exe next to the host: " + last_error());
+    bug_check = reinterpret_cast<KeBugCheckExFn>(reinterpret_cast<void*>(GetProcAddress(project_ntoskrnl, "KeBugCheckEx")));
+    if (o.wine_fallback) {
+        wchar_t sys[MAX_PATH];
+        GetSystemDirectoryW(sys, MAX_PATH);
+        wine_ntoskrnl = LoadLibraryExW((std::wstring(sys) + L"\\ntoskrnl.exe").c_str(), nullptr, 0);
+        if (!wine_ntoskrnl || wine_ntoskrnl == project_ntoskrnl) {
+            std::string why = wine_ntoskrnl ? "the loader returned the project's module for the same name" : last_error();
+            wine_ntoskrnl = nullptr;
+            return load_error("--wine-fallback: Wine's builtin ntoskrnl.exe cannot be loaded next to the project's: " + why);
+        }
+        wine_free_pool_with_tag = reinterpret_cast<void*>(GetProcAddress(wine_ntoskrnl, "ExFreePoolWithTag"));
+    }
+
+    std::uint8_t* base = allocate_image(*img, o, seed);
+    if (!base) return load_error("cannot allocate " + std::to_string(img->size_of_image) + " bytes for the image: " + last_error());
+    const auto actual = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(base));
+    if (!pe::map_image(*img, base, img->size_of_image, &err) || !pe::relocate(*img, base, img->size_of_image, actual, &err))
+        return load_error(err);
+    emit("image %llx %x %llx", static_cast<unsigned long long>(actual), img->size_of_image,
+         static_cast<unsigned long long>(actual + img->entry_point_rva));
+
+    std::vector<pe::Unresolved> unresolved;
+    std::vector<std::pair<std::string, std::string>> bound;
+    if (!pe::bind_imports(*img, base, img->size_of_image,
+                          [&](const pe::ImportSlot& s) {
+                              std::string reason;
+                              Bound b = resolve(s, o, &reason);
+                              if (b.address) emit("import %s %s", s.display().c_str(), b.target.c_str());
+                              return pe::Resolution{b.address, reason};
+                          },
+                          &unresolved, &err))
+        return load_error(err);
+    for (const auto& u : unresolved) emit("unresolved %s %s", u.slot.display().c_str(), u.reason.c_str());
+    if (!unresolved.empty() && !o.stub_missing && !o.imports_only) {
+        emit("refused");
+        return exit_code::unresolved_imports;
+    }
+    if (!unresolved.empty()) {
+        // One stub per missing import, each calling stub_called(its index).
+        const std::size_t stub_size = 32;
+        auto* stubs = static_cast<std::uint8_t*>(VirtualAlloc(nullptr, unresolved.size() * stub_size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE));
+        if (!stubs) return load_error("cannot allocate import stubs: " + last_error());
+        for (std::size_t i = 0; i < unresolved.size(); ++i) {
+            stub_names.push_back(unresolved[i].slot.display());
+            auto code = pe::stub_code(sizeof(void*) == 8, static_cast<std::uint32_t>(i),
+                                      reinterpret_cast<std::uintptr_t>(&stub_called));
+            std::memcpy(stubs + i * stub_size, code.data(), code.size());
+            const std::uintptr_t at = reinterpret_cast<std::uintptr_t>(stubs + i * stub_size);
+            std::memcpy(base + unresolved[i].slot.iat_rva, &at, sizeof(void*));
+            emit("import %s stub", unresolved[i].slot.display().c_str());
+        }
+        DWORD old = 0;
+        VirtualProtect(stubs, unresolved.size() * stub_size, PAGE_EXECUTE_READ, &old);
+    }
+    set_protections(base, *img);
+    FlushInstructionCache(GetCurrentProcess(), base, img->size_of_image);
+    if (o.imports_only) return exit_code::clean;
+
+    std::wstring wpath = widen(o.driver), wservice = widen(o.service);
+    build_driver_object({base, img->size_of_image, base + img->entry_point_rva,
+                         std::u16string(wservice.begin(), wservice.end()), std::u16string(wpath.begin(), wpath.end())});
+    SetUnhandledExceptionFilter(unhandled);
+    const std::int32_t status = call_driver_entry();
+    emit("entry %08x", static_cast<unsigned>(status));
+    if (status < 0) return exit_code::entry_failure;   // Windows unloads the image without calling DriverUnload
+    const bool unload = has_unload_routine();
+    emit("unload %d", unload ? 1 : 0);
+    if (o.keep_seconds) Sleep(o.keep_seconds * 1000);
+    if (!unload) return exit_code::clean;
+    call_driver_unload();
+    emit("unloaded");
+    // Driver Verifier's pool tracking: 0xC4 / 0x62 "a driver has forgotten to free its pool
+    // allocations prior to unloading"; P2 the driver's name, P3 verifier data (the DRIVER_OBJECT
+    // here), P4 the number of allocations not freed (learn.microsoft.com, Bug Check 0xC4; Pool
+    // Tracking).
+    if (o.verifier && bug_check)
+        if (const std::uint64_t live = live_allocations())
+            bug_check(0xC4, 0x62, reinterpret_cast<ULONG_PTR>(driver_name_address()),
+                      reinterpret_cast<ULONG_PTR>(driver_object_address()), static_cast<ULONG_PTR>(live));
+    return exit_code::clean;
+}
+
+}  // namespace ntoshost

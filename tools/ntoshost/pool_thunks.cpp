@@ -1,0 +1,131 @@
+// Thunks between the driver and the module's pool routines: each has the routine's exact
+// prototype and convention (NT_API: stdcall on i386, so the callee pops the same argument bytes
+// as spec/ntoskrnl.exe.spec declares), forwards to the module and records what happened, like
+// Driver Verifier's pool tracking. A free is recorded before it is forwarded, because the module
+// may stop the system on it (double free) and the parent must already know.
+#include <cstring>
+
+#include "child.h"
+#include "nt/pool.h"
+
+namespace ntoshost {
+namespace {
+
+using nt::SIZE_T;
+using nt::ULONG;
+using nt::ULONG64;
+
+// ExAllocatePool and ExAllocatePoolWithQuota count under 'None' (ex::pool::tag_none).
+constexpr ULONG tag_none = 0x656E6F4E;
+
+bool type_is_paged(ULONG pool_type) {
+    const ULONG base = pool_type & 0x7;   // session, NX, quota, raise and cold bits choose no pool kind
+    return (base & 1) != 0 && base != 3;
+}
+
+void* real_ExAllocatePool;
+void* real_ExAllocatePoolWithTag;
+void* real_ExAllocatePoolWithQuota;
+void* real_ExAllocatePoolWithQuotaTag;
+void* real_ExAllocatePoolWithTagPriority;
+void* real_ExAllocatePool2;
+void* real_ExAllocatePool3;
+void* real_ExFreePool;
+void* real_ExFreePoolWithTag;
+void* real_ExFreePool2;
+
+template <typename F>
+F* fn(void* p) {
+    return reinterpret_cast<F*>(p);
+}
+
+void* legacy(void* p, ULONG type, SIZE_T bytes, ULONG tag, const char* routine) {
+    if (p) record_alloc(p, tag, type_is_paged(type), type, bytes, routine);
+    return p;
+}
+
+void* flags_alloc(void* p, ULONG64 flags, SIZE_T bytes, ULONG tag, const char* routine) {
+    if (p) record_alloc(p, tag, (flags & nt::POOL_FLAG_PAGED) != 0, static_cast<ULONG>(flags), bytes, routine);
+    return p;
+}
+
+// A block another allocator made (Wine's builtin, with --wine-fallback) goes back to it.
+bool to_wine(void* block, ULONG tag) {
+    if (!wine_free_pool_with_tag || from_project_pool(block)) return false;
+    fn<void NT_API(void*, ULONG)>(wine_free_pool_with_tag)(block, tag);
+    return true;
+}
+
+}  // namespace
+
+extern "C" {
+void* NT_API thunk_ExAllocatePool(ULONG type, SIZE_T bytes) {
+    return legacy(fn<void* NT_API(ULONG, SIZE_T)>(real_ExAllocatePool)(type, bytes), type, bytes, tag_none, "ExAllocatePool");
+}
+void* NT_API thunk_ExAllocatePoolWithTag(ULONG type, SIZE_T bytes, ULONG tag) {
+    return legacy(fn<void* NT_API(ULONG, SIZE_T, ULONG)>(real_ExAllocatePoolWithTag)(type, bytes, tag), type, bytes, tag,
+                  "ExAllocatePoolWithTag");
+}
+void* NT_API thunk_ExAllocatePoolWithQuota(ULONG type, SIZE_T bytes) {
+    return legacy(fn<void* NT_API(ULONG, SIZE_T)>(real_ExAllocatePoolWithQuota)(type, bytes), type, bytes, tag_none,
+                  "ExAllocatePoolWithQuota");
+}
+void* NT_API thunk_ExAllocatePoolWithQuotaTag(ULONG type, SIZE_T bytes, ULONG tag) {
+    return legacy(fn<void* NT_API(ULONG, SIZE_T, ULONG)>(real_ExAllocatePoolWithQuotaTag)(type, bytes, tag), type, bytes,
+                  tag, "ExAllocatePoolWithQuotaTag");
+}
+void* NT_API thunk_ExAllocatePoolWithTagPriority(ULONG type, SIZE_T bytes, ULONG tag, ULONG priority) {
+    return legacy(fn<void* NT_API(ULONG, SIZE_T, ULONG, ULONG)>(real_ExAllocatePoolWithTagPriority)(type, bytes, tag, priority),
+                  type, bytes, tag, "ExAllocatePoolWithTagPriority");
+}
+void* NT_API thunk_ExAllocatePool2(ULONG64 flags, SIZE_T bytes, ULONG tag) {
+    return flags_alloc(fn<void* NT_API(ULONG64, SIZE_T, ULONG)>(real_ExAllocatePool2)(flags, bytes, tag), flags, bytes, tag,
+                       "ExAllocatePool2");
+}
+void* NT_API thunk_ExAllocatePool3(ULONG64 flags, SIZE_T bytes, ULONG tag, const void* params, ULONG count) {
+    return flags_alloc(fn<void* NT_API(ULONG64, SIZE_T, ULONG, const void*, ULONG)>(real_ExAllocatePool3)(flags, bytes, tag, params, count),
+                       flags, bytes, tag, "ExAllocatePool3");
+}
+void NT_API thunk_ExFreePool(void* block) {
+    record_free(block, 0, "ExFreePool");
+    if (!to_wine(block, 0)) fn<void NT_API(void*)>(real_ExFreePool)(block);
+}
+void NT_API thunk_ExFreePoolWithTag(void* block, ULONG tag) {
+    record_free(block, tag, "ExFreePoolWithTag");
+    if (!to_wine(block, tag)) fn<void NT_API(void*, ULONG)>(real_ExFreePoolWithTag)(block, tag);
+}
+void NT_API thunk_ExFreePool2(void* block, ULONG tag, const void* params, ULONG count) {
+    record_free(block, tag, "ExFreePool2");
+    fn<void NT_API(void*, ULONG, const void*, ULONG)>(real_ExFreePool2)(block, tag, params, count);
+}
+}
+
+namespace {
+#define NTOSHOST_THUNK(name) {#name, reinterpret_cast<void*>(&thunk_##name), &real_##name}
+// Extension point: lookaside lists and zones (ExInitialize(N)PagedLookasideList,
+// ExInitializeLookasideListEx, ExDeleteLookasideListEx, ExInitializeZone, ...) get rows here once
+// the module exports them, so the report can list the lists and zones the driver created.
+const Interposed table[] = {
+    NTOSHOST_THUNK(ExAllocatePool),
+    NTOSHOST_THUNK(ExAllocatePoolWithTag),
+    NTOSHOST_THUNK(ExAllocatePoolWithQuota),
+    NTOSHOST_THUNK(ExAllocatePoolWithQuotaTag),
+    NTOSHOST_THUNK(ExAllocatePoolWithTagPriority),
+    NTOSHOST_THUNK(ExAllocatePool2),
+    NTOSHOST_THUNK(ExAllocatePool3),
+    NTOSHOST_THUNK(ExFreePool),
+    NTOSHOST_THUNK(ExFreePoolWithTag),
+    NTOSHOST_THUNK(ExFreePool2),
+};
+#undef NTOSHOST_THUNK
+}  // namespace
+
+void* wine_free_pool_with_tag;
+
+const Interposed* find_interposed(const char* name) {
+    for (const auto& t : table)
+        if (!std::strcmp(t.name, name)) return &t;
+    return nullptr;
+}
+
+}  // namespace ntoshost

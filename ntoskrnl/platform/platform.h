@@ -43,6 +43,24 @@ void* tls_get_slow(int slot);
 void tls_set(int slot, void* value);
 inline void* tls_get(int slot);
 
+// Starts a detached background thread running entry(arg); false if it could not be created.
+bool start_thread(void (*entry)(void*), void* arg);
+
+// An auto-reset event for parking a background thread: wait() returns when signalled (consuming
+// the signal) or after timeout_ms (no timeout if negative).
+struct WakeEvent;
+WakeEvent* wake_event_create();
+void wake_event_wait(WakeEvent* event, int timeout_ms);
+void wake_event_signal(WakeEvent* event);
+
+// Reads the pointer-sized word at `address` into *value. Returns false instead of faulting when
+// the address is not readable (the SList pop hazard, ex/slist.h). The host build reads plainly:
+// its tests never unmap list entries.
+bool read_pointer_guarded(const void* address, std::uintptr_t* value);
+
+// Copies the environment variable `name` into buf (NUL-terminated); false if it is not set.
+bool read_environment(const char* name, char* buf, std::size_t capacity);
+
 // Raises a structured exception with this NTSTATUS (noncontinuable), as the kernel's
 // ExRaiseStatus does. Never returns.
 [[noreturn]] void raise_status(std::int32_t status);

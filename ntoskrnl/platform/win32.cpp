@@ -3,6 +3,8 @@
 #include <windows.h>
 #include <winternl.h>
 
+#include <atomic>
+
 #include "platform/platform.h"
 
 extern "C" {
@@ -116,6 +118,123 @@ int read_product_type(char16_t* buf, std::size_t capacity) {
     if (chars > capacity) chars = capacity;
     for (std::size_t i = 0; i < chars; ++i) buf[i] = data[i];
     return static_cast<int>(chars);
+}
+
+bool start_thread(void (*entry)(void*), void* arg) {
+    struct Start {
+        void (*entry)(void*);
+        void* arg;
+    };
+    // The process heap, not the pool: starting a thread must not depend on the pool's state.
+    auto* start = static_cast<Start*>(HeapAlloc(GetProcessHeap(), 0, sizeof(Start)));
+    if (!start) return false;
+    *start = Start{entry, arg};
+    struct Trampoline {
+        static DWORD WINAPI run(LPVOID p) {
+            Start s = *static_cast<Start*>(p);
+            HeapFree(GetProcessHeap(), 0, p);
+            s.entry(s.arg);
+            return 0;
+        }
+    };
+    HANDLE h = CreateThread(nullptr, 64 * 1024, &Trampoline::run, start, STACK_SIZE_PARAM_IS_A_RESERVATION, nullptr);
+    if (!h) {
+        HeapFree(GetProcessHeap(), 0, start);
+        return false;
+    }
+    CloseHandle(h);
+    return true;
+}
+
+WakeEvent* wake_event_create() { return reinterpret_cast<WakeEvent*>(CreateEventW(nullptr, FALSE, FALSE, nullptr)); }
+
+void wake_event_wait(WakeEvent* e, int timeout_ms) {
+    WaitForSingleObject(reinterpret_cast<HANDLE>(e), timeout_ms < 0 ? INFINITE : static_cast<DWORD>(timeout_ms));
+}
+
+void wake_event_signal(WakeEvent* e) { SetEvent(reinterpret_cast<HANDLE>(e)); }
+
+bool read_environment(const char* name, char* buf, std::size_t capacity) {
+    if (capacity == 0) return false;
+    DWORD n = GetEnvironmentVariableA(name, buf, static_cast<DWORD>(capacity));
+    if (n == 0 && GetLastError() == ERROR_ENVVAR_NOT_FOUND) return false;
+    if (n >= capacity) buf[capacity - 1] = '\0';   // too long: keep what fits
+    return true;
+}
+
+}  // namespace platform
+
+// ---- Fault-tolerant pointer read (the SList pop hazard, ex/slist.h) ----
+// slist_guarded_read(address, out) loads one word at a known instruction. If that load faults,
+// the vectored handler below moves the instruction pointer to slist_guarded_read_fault, which
+// returns 0; otherwise the function stores the word and returns 1. Windows resumes a faulting
+// SList pop the same way (from the start of the pop).
+extern "C" int slist_guarded_read(const void* address, std::uintptr_t* out);
+extern "C" char slist_guarded_read_load[], slist_guarded_read_fault[];
+#if defined(__x86_64__)
+__asm__(".text\n"
+        ".globl slist_guarded_read\n"
+        ".globl slist_guarded_read_load\n"
+        ".globl slist_guarded_read_fault\n"
+        "slist_guarded_read:\n"
+        "slist_guarded_read_load:\n"
+        "    movq (%rcx), %rax\n"
+        "    movq %rax, (%rdx)\n"
+        "    movl $1, %eax\n"
+        "    ret\n"
+        "slist_guarded_read_fault:\n"
+        "    xorl %eax, %eax\n"
+        "    ret\n");
+#else
+__asm__(".text\n"
+        ".globl _slist_guarded_read\n"
+        ".globl _slist_guarded_read_load\n"
+        ".globl _slist_guarded_read_fault\n"
+        "_slist_guarded_read:\n"
+        "    movl 4(%esp), %ecx\n"
+        "    movl 8(%esp), %edx\n"
+        "_slist_guarded_read_load:\n"
+        "    movl (%ecx), %eax\n"
+        "    movl %eax, (%edx)\n"
+        "    movl $1, %eax\n"
+        "    ret\n"
+        "_slist_guarded_read_fault:\n"
+        "    xorl %eax, %eax\n"
+        "    ret\n");
+#endif
+
+namespace platform {
+namespace {
+
+LONG CALLBACK slist_fault_handler(EXCEPTION_POINTERS* info) {
+    if (info->ExceptionRecord->ExceptionCode != EXCEPTION_ACCESS_VIOLATION) return EXCEPTION_CONTINUE_SEARCH;
+#if defined(__x86_64__)
+    DWORD64& ip = info->ContextRecord->Rip;
+    using Ip = DWORD64;
+#else
+    DWORD& ip = info->ContextRecord->Eip;
+    using Ip = DWORD;
+#endif
+    if (ip != reinterpret_cast<Ip>(slist_guarded_read_load)) return EXCEPTION_CONTINUE_SEARCH;
+    ip = reinterpret_cast<Ip>(slist_guarded_read_fault);
+    return EXCEPTION_CONTINUE_EXECUTION;
+}
+
+std::atomic<bool> slist_handler_installed{false};
+
+}  // namespace
+
+bool read_pointer_guarded(const void* address, std::uintptr_t* value) {
+    if (!slist_handler_installed.load(std::memory_order_acquire)) {
+        static std::atomic<bool> installing{false};
+        if (!installing.exchange(true)) {
+            AddVectoredExceptionHandler(1, slist_fault_handler);
+            slist_handler_installed.store(true, std::memory_order_release);
+        } else {
+            while (!slist_handler_installed.load(std::memory_order_acquire)) SwitchToThread();
+        }
+    }
+    return slist_guarded_read(address, value) != 0;
 }
 
 }  // namespace platform

@@ -15,8 +15,9 @@
 // big blocks are decommitted at free, a driver may release its own memory). Windows resumes a pop
 // that faults there from the start. The module does the same: the read of first->Next goes
 // through platform::read_pointer_guarded, which reports a fault instead of taking it (a vectored
-// handler in the PE module, platform/win32.cpp); the pop then retries, and its header snapshot is
-// necessarily stale, since the entry was popped in between.
+// handler in the PE module, platform/win32.cpp); the pop then retries, its header snapshot being
+// stale since the entry was popped in between. If the header has not changed, the entry is bad
+// memory the driver pushed, and the pop takes the fault.
 #pragma once
 
 #include <atomic>
@@ -123,7 +124,13 @@ inline SLIST_ENTRY* pop(SLIST_HEADER* h) {
         State s = decode(old);
         if (!s.next) return nullptr;
         std::uintptr_t next;
-        if (!platform::read_pointer_guarded(reinterpret_cast<const void*>(s.next), &next)) continue;
+        if (!platform::read_pointer_guarded(reinterpret_cast<const void*>(s.next), &next)) {
+            // A stale snapshot: the entry was popped (and freed) meanwhile, so start over. If the
+            // header still names it, the entry itself is bad memory: fault for real, as a
+            // driver that pushed freed memory faults on Windows.
+            if (load(h) == old) next = *static_cast<volatile const std::uintptr_t*>(reinterpret_cast<void*>(s.next));
+            continue;
+        }
         State n{next, static_cast<USHORT>(s.depth - 1), s.sequence};
         if (compare_exchange(h, old, encode(n))) return reinterpret_cast<SLIST_ENTRY*>(s.next);
     }

@@ -5,12 +5,15 @@
 
 #include "ex/pool.h"
 #include "mm/system_size.h"
+#include "platform/platform.h"
 
 extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
     switch (reason) {
     case DLL_PROCESS_ATTACH:
         // Phase-1 style initialisation: Mm decides its size class once, at boot.
         mm::system_size_info();
+        // Before any driver can pop an SList: the pop hazard's fault handler (ex/slist.h).
+        platform::install_fault_handlers();
         break;
     case DLL_THREAD_DETACH:
         // A thread that used the pool leaves its heap to the next thread that needs one.

@@ -55,8 +55,19 @@ void wake_event_signal(WakeEvent* event);
 
 // Reads the pointer-sized word at `address` into *value. Returns false instead of faulting when
 // the address is not readable (the SList pop hazard, ex/slist.h). The host build reads plainly:
-// its tests never unmap list entries.
+// its tests never unmap list entries. The PE module's version is one load in an assembly stub
+// that a vectored exception handler, installed at module load, resumes when the load faults.
+#if defined(_WIN32)
+}  // namespace platform
+extern "C" int platform_guarded_read(const void* address, std::uintptr_t* value);
+namespace platform {
+inline bool read_pointer_guarded(const void* address, std::uintptr_t* value) {
+    return platform_guarded_read(address, value) != 0;
+}
+void install_fault_handlers();
+#else
 bool read_pointer_guarded(const void* address, std::uintptr_t* value);
+#endif
 
 // Copies the environment variable `name` into buf (NUL-terminated); false if it is not set.
 bool read_environment(const char* name, char* buf, std::size_t capacity);

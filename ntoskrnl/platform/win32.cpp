@@ -3,8 +3,6 @@
 #include <windows.h>
 #include <winternl.h>
 
-#include <atomic>
-
 #include "platform/platform.h"
 
 extern "C" {
@@ -165,40 +163,39 @@ bool read_environment(const char* name, char* buf, std::size_t capacity) {
 }  // namespace platform
 
 // ---- Fault-tolerant pointer read (the SList pop hazard, ex/slist.h) ----
-// slist_guarded_read(address, out) loads one word at a known instruction. If that load faults,
-// the vectored handler below moves the instruction pointer to slist_guarded_read_fault, which
-// returns 0; otherwise the function stores the word and returns 1. Windows resumes a faulting
-// SList pop the same way (from the start of the pop).
-extern "C" int slist_guarded_read(const void* address, std::uintptr_t* out);
-extern "C" char slist_guarded_read_load[], slist_guarded_read_fault[];
+// platform_guarded_read(address, out) loads one word at a known instruction. If that load faults,
+// the vectored handler below (installed by DllMain) moves the instruction pointer to
+// platform_guarded_read_fault, which returns 0; otherwise the function stores the word and
+// returns 1. Windows resumes a faulting SList pop the same way (from the start of the pop).
+extern "C" char platform_guarded_read_load[], platform_guarded_read_fault[];
 #if defined(__x86_64__)
 __asm__(".text\n"
-        ".globl slist_guarded_read\n"
-        ".globl slist_guarded_read_load\n"
-        ".globl slist_guarded_read_fault\n"
-        "slist_guarded_read:\n"
-        "slist_guarded_read_load:\n"
+        ".globl platform_guarded_read\n"
+        ".globl platform_guarded_read_load\n"
+        ".globl platform_guarded_read_fault\n"
+        "platform_guarded_read:\n"
+        "platform_guarded_read_load:\n"
         "    movq (%rcx), %rax\n"
         "    movq %rax, (%rdx)\n"
         "    movl $1, %eax\n"
         "    ret\n"
-        "slist_guarded_read_fault:\n"
+        "platform_guarded_read_fault:\n"
         "    xorl %eax, %eax\n"
         "    ret\n");
 #else
 __asm__(".text\n"
-        ".globl _slist_guarded_read\n"
-        ".globl _slist_guarded_read_load\n"
-        ".globl _slist_guarded_read_fault\n"
-        "_slist_guarded_read:\n"
+        ".globl _platform_guarded_read\n"
+        ".globl _platform_guarded_read_load\n"
+        ".globl _platform_guarded_read_fault\n"
+        "_platform_guarded_read:\n"
         "    movl 4(%esp), %ecx\n"
         "    movl 8(%esp), %edx\n"
-        "_slist_guarded_read_load:\n"
+        "_platform_guarded_read_load:\n"
         "    movl (%ecx), %eax\n"
         "    movl %eax, (%edx)\n"
         "    movl $1, %eax\n"
         "    ret\n"
-        "_slist_guarded_read_fault:\n"
+        "_platform_guarded_read_fault:\n"
         "    xorl %eax, %eax\n"
         "    ret\n");
 #endif
@@ -207,7 +204,12 @@ namespace platform {
 namespace {
 
 LONG CALLBACK slist_fault_handler(EXCEPTION_POINTERS* info) {
-    if (info->ExceptionRecord->ExceptionCode != EXCEPTION_ACCESS_VIOLATION) return EXCEPTION_CONTINUE_SEARCH;
+    // A fault of that one load, whatever it is reported as: 32-bit Wine under qemu-user reports a
+    // read of released memory as an illegal instruction (measured), Windows as an access
+    // violation or an in-page error.
+    const DWORD code = info->ExceptionRecord->ExceptionCode;
+    if (code != EXCEPTION_ACCESS_VIOLATION && code != EXCEPTION_IN_PAGE_ERROR && code != EXCEPTION_ILLEGAL_INSTRUCTION)
+        return EXCEPTION_CONTINUE_SEARCH;
 #if defined(__x86_64__)
     DWORD64& ip = info->ContextRecord->Rip;
     using Ip = DWORD64;
@@ -215,26 +217,13 @@ LONG CALLBACK slist_fault_handler(EXCEPTION_POINTERS* info) {
     DWORD& ip = info->ContextRecord->Eip;
     using Ip = DWORD;
 #endif
-    if (ip != reinterpret_cast<Ip>(slist_guarded_read_load)) return EXCEPTION_CONTINUE_SEARCH;
-    ip = reinterpret_cast<Ip>(slist_guarded_read_fault);
+    if (ip != reinterpret_cast<Ip>(platform_guarded_read_load)) return EXCEPTION_CONTINUE_SEARCH;
+    ip = reinterpret_cast<Ip>(platform_guarded_read_fault);
     return EXCEPTION_CONTINUE_EXECUTION;
 }
 
-std::atomic<bool> slist_handler_installed{false};
-
 }  // namespace
 
-bool read_pointer_guarded(const void* address, std::uintptr_t* value) {
-    if (!slist_handler_installed.load(std::memory_order_acquire)) {
-        static std::atomic<bool> installing{false};
-        if (!installing.exchange(true)) {
-            AddVectoredExceptionHandler(1, slist_fault_handler);
-            slist_handler_installed.store(true, std::memory_order_release);
-        } else {
-            while (!slist_handler_installed.load(std::memory_order_acquire)) SwitchToThread();
-        }
-    }
-    return slist_guarded_read(address, value) != 0;
-}
+void install_fault_handlers() { AddVectoredExceptionHandler(1, slist_fault_handler); }
 
 }  // namespace platform

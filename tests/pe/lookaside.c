@@ -299,6 +299,43 @@ static void test_slists(void)
     ok(ld_slist_depth(hdr) == 0 && ld_slist_first(hdr) == NULL, "flushed list not empty\n");
 }
 
+/* The pop hazard (ex/slist.h): threads pop entries and release their memory at once, so a pop
+ * that lost the race may read the Next of an entry that is gone. Every entry must be popped
+ * exactly once and no pop may fault. */
+#define HAZARD_ENTRIES 1500
+static BYTE hazard_header[16] __attribute__((aligned(16)));
+static LONG hazard_popped;
+
+static DWORD WINAPI hazard_thread(void *arg)
+{
+    void *e;
+    (void)arg;
+    while ((e = ld_slist_pop(hazard_header)))
+    {
+        InterlockedIncrement(&hazard_popped);
+        VirtualFree(e, 0, MEM_RELEASE);
+    }
+    return 0;
+}
+
+static void test_pop_hazard(void)
+{
+    HANDLE threads[3];
+    int i;
+    ld_slist_init(hazard_header);
+    for (i = 0; i < HAZARD_ENTRIES; i++)
+    {
+        void *page = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);
+        ok(page != NULL, "VirtualAlloc failed\n");
+        if (page) ld_slist_push(hazard_header, page);
+    }
+    for (i = 0; i < 3; i++) threads[i] = CreateThread(NULL, 0, hazard_thread, NULL, 0, NULL);
+    WaitForMultipleObjects(3, threads, TRUE, INFINITE);
+    for (i = 0; i < 3; i++) CloseHandle(threads[i]);
+    ok(hazard_popped == HAZARD_ENTRIES, "popped %ld of %d\n", hazard_popped, HAZARD_ENTRIES);
+    ok(ld_slist_depth(hazard_header) == 0, "depth %u\n", ld_slist_depth(hazard_header));
+}
+
 static void test_imports_bound(void)
 {
     static const char *names_i386[] = {"InterlockedPopEntrySList", "InterlockedPushEntrySList",
@@ -332,6 +369,7 @@ START_TEST(lookaside)
     trace("driver half built %s _WIN2K_COMPAT_SLIST_USAGE\n", ld_win2k_compat() ? "with" : "without");
     test_imports_bound();
     test_slists();
+    test_pop_hazard();
     test_initial_values();
     test_default_routines();
     for (kind = LD_NPAGED; kind <= LD_EX; kind++)

@@ -92,10 +92,16 @@ inline void initialize(SLIST_HEADER* h) {
         __atomic_store_n(&words[i], 0, __ATOMIC_RELAXED);
 }
 
-inline USHORT depth(const SLIST_HEADER* h) { return decode(load(h)).depth; }
+// Depth alone is one 16-bit word (low word of the first quadword on x64, offset 4 on i386), which
+// the lookaside free path reads on every call, as the header inlines do.
+inline USHORT depth(const SLIST_HEADER* h) {
+    return __atomic_load_n(reinterpret_cast<const USHORT*>(reinterpret_cast<const char*>(h) + (NT_LAYOUT_64 ? 0 : 4)),
+                           __ATOMIC_RELAXED);
+}
 inline SLIST_ENTRY* first(const SLIST_HEADER* h) { return reinterpret_cast<SLIST_ENTRY*>(decode(load(h)).next); }
 
 // Pushes `entry`; returns the previous first entry (nullptr if the list was empty).
+#if NT_LAYOUT_64
 inline SLIST_ENTRY* push(SLIST_HEADER* h, SLIST_ENTRY* entry) {
     for (;;) {
         Raw old = load(h);
@@ -105,6 +111,23 @@ inline SLIST_ENTRY* push(SLIST_HEADER* h, SLIST_ENTRY* entry) {
         if (compare_exchange(h, old, encode(n))) return reinterpret_cast<SLIST_ENTRY*>(s.next);
     }
 }
+#else
+// i386: the same on the header's two 32-bit words {Next} and {Depth | Sequence << 16}, which keeps
+// the 64-bit arithmetic (and register spills around cmpxchg8b) off the hot path.
+inline SLIST_ENTRY* push(SLIST_HEADER* h, SLIST_ENTRY* entry) {
+    auto* words = reinterpret_cast<const std::uint32_t*>(h);
+    for (;;) {
+        const std::uint32_t first = __atomic_load_n(&words[0], __ATOMIC_ACQUIRE);
+        const std::uint32_t counts = __atomic_load_n(&words[1], __ATOMIC_ACQUIRE);
+        set_next(entry, first);
+        const std::uint32_t new_counts = ((counts + 0x10000u) & 0xFFFF0000u) | ((counts + 1) & 0xFFFFu);
+        if (compare_exchange(h, Raw{first} | (Raw{counts} << 32),
+                             Raw{static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(entry))} |
+                                 (Raw{new_counts} << 32)))
+            return reinterpret_cast<SLIST_ENTRY*>(first);
+    }
+}
+#endif
 
 // Pushes the chain first..last (linked through Next, `count` entries) in one step.
 inline SLIST_ENTRY* push_chain(SLIST_HEADER* h, SLIST_ENTRY* first_entry, SLIST_ENTRY* last, USHORT count) {
@@ -118,6 +141,11 @@ inline SLIST_ENTRY* push_chain(SLIST_HEADER* h, SLIST_ENTRY* first_entry, SLIST_
 }
 
 // Pops the first entry, or returns nullptr (header untouched) if the list is empty.
+//
+// If the guarded read of first->Next faults, the snapshot is stale: the entry was popped (and
+// freed) meanwhile, so start over. If the header still names it, the entry itself is bad memory:
+// fault for real, as a driver that pushed freed memory faults on Windows.
+#if NT_LAYOUT_64
 inline SLIST_ENTRY* pop(SLIST_HEADER* h) {
     for (;;) {
         Raw old = load(h);
@@ -125,9 +153,6 @@ inline SLIST_ENTRY* pop(SLIST_HEADER* h) {
         if (!s.next) return nullptr;
         std::uintptr_t next;
         if (!platform::read_pointer_guarded(reinterpret_cast<const void*>(s.next), &next)) {
-            // A stale snapshot: the entry was popped (and freed) meanwhile, so start over. If the
-            // header still names it, the entry itself is bad memory: fault for real, as a
-            // driver that pushed freed memory faults on Windows.
             if (load(h) == old) next = *static_cast<volatile const std::uintptr_t*>(reinterpret_cast<void*>(s.next));
             continue;
         }
@@ -135,6 +160,25 @@ inline SLIST_ENTRY* pop(SLIST_HEADER* h) {
         if (compare_exchange(h, old, encode(n))) return reinterpret_cast<SLIST_ENTRY*>(s.next);
     }
 }
+#else
+inline SLIST_ENTRY* pop(SLIST_HEADER* h) {
+    auto* words = reinterpret_cast<const std::uint32_t*>(h);
+    for (;;) {
+        const std::uint32_t first = __atomic_load_n(&words[0], __ATOMIC_ACQUIRE);
+        const std::uint32_t counts = __atomic_load_n(&words[1], __ATOMIC_ACQUIRE);
+        if (!first) return nullptr;
+        const Raw old = Raw{first} | (Raw{counts} << 32);
+        std::uintptr_t next;
+        if (!platform::read_pointer_guarded(reinterpret_cast<const void*>(first), &next)) {
+            if (load(h) == old) next = *static_cast<volatile const std::uintptr_t*>(reinterpret_cast<void*>(first));
+            continue;
+        }
+        const std::uint32_t new_counts = (counts & 0xFFFF0000u) | ((counts - 1) & 0xFFFFu);
+        if (compare_exchange(h, old, Raw{static_cast<std::uint32_t>(next)} | (Raw{new_counts} << 32)))
+            return reinterpret_cast<SLIST_ENTRY*>(first);
+    }
+}
+#endif
 
 // Takes the whole chain; returns its first entry, or nullptr (header untouched) if empty.
 inline SLIST_ENTRY* flush(SLIST_HEADER* h) {

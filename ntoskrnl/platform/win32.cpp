@@ -1,6 +1,8 @@
 // Win32/ntdll implementation of the platform services for the PE module. The registry is read
 // through ntdll's native API, as the kernel reads it, so the module needs no advapi32.
 #include <windows.h>
+
+#include <cstring>
 #include <winternl.h>
 
 #include "platform/platform.h"
@@ -163,42 +165,19 @@ bool read_environment(const char* name, char* buf, std::size_t capacity) {
 }  // namespace platform
 
 // ---- Fault-tolerant pointer read (the SList pop hazard, ex/slist.h) ----
-// platform_guarded_read(address, out) loads one word at a known instruction. If that load faults,
-// the vectored handler below (installed by DllMain) moves the instruction pointer to
-// platform_guarded_read_fault, which returns 0; otherwise the function stores the word and
-// returns 1. Windows resumes a faulting SList pop the same way (from the start of the pop).
-extern "C" char platform_guarded_read_load[], platform_guarded_read_fault[];
-#if defined(__x86_64__)
-__asm__(".text\n"
-        ".globl platform_guarded_read\n"
-        ".globl platform_guarded_read_load\n"
-        ".globl platform_guarded_read_fault\n"
-        "platform_guarded_read:\n"
-        "platform_guarded_read_load:\n"
-        "    movq (%rcx), %rax\n"
-        "    movq %rax, (%rdx)\n"
-        "    movl $1, %eax\n"
-        "    ret\n"
-        "platform_guarded_read_fault:\n"
-        "    xorl %eax, %eax\n"
-        "    ret\n");
-#else
-__asm__(".text\n"
-        ".globl _platform_guarded_read\n"
-        ".globl _platform_guarded_read_load\n"
-        ".globl _platform_guarded_read_fault\n"
-        "_platform_guarded_read:\n"
-        "    movl 4(%esp), %ecx\n"
-        "    movl 8(%esp), %edx\n"
-        "_platform_guarded_read_load:\n"
-        "    movl (%ecx), %eax\n"
-        "    movl %eax, (%edx)\n"
-        "    movl $1, %eax\n"
-        "    ret\n"
-        "_platform_guarded_read_fault:\n"
-        "    xorl %eax, %eax\n"
-        "    ret\n");
-#endif
+// read_pointer_guarded (platform.h) marks its load with a NOP carrying "SLGT" right before it and
+// its resume point with one carrying "SLGR". The vectored handler below moves a thread that
+// faulted on a marked load to the resume point, where the read reports false. Windows resumes a
+// faulting SList pop the same way (from the start of the pop).
+namespace {
+constexpr unsigned char guard_marker[] = {0x0f, 0x1f, 0x80, 'S', 'L', 'G', 'T'};
+constexpr unsigned char resume_marker[] = {0x0f, 0x1f, 0x80, 'S', 'L', 'G', 'R'};
+constexpr std::size_t marker_size = sizeof(guard_marker);
+constexpr std::size_t resume_search_bytes = 32;   // load + mov + jmp fit well inside
+// The module's image: only faults of its own code are looked at, so the handler never reads
+// bytes around an instruction pointer that is not mapped code.
+std::uintptr_t image_begin, image_end;
+}  // namespace
 
 namespace platform {
 namespace {
@@ -212,18 +191,36 @@ LONG CALLBACK slist_fault_handler(EXCEPTION_POINTERS* info) {
         return EXCEPTION_CONTINUE_SEARCH;
 #if defined(__x86_64__)
     DWORD64& ip = info->ContextRecord->Rip;
-    using Ip = DWORD64;
 #else
     DWORD& ip = info->ContextRecord->Eip;
-    using Ip = DWORD;
 #endif
-    if (ip != reinterpret_cast<Ip>(platform_guarded_read_load)) return EXCEPTION_CONTINUE_SEARCH;
-    ip = reinterpret_cast<Ip>(platform_guarded_read_fault);
-    return EXCEPTION_CONTINUE_EXECUTION;
+    // The code bytes around ip are our own, mapped (the fault is the load's data access).
+    const auto at = static_cast<std::uintptr_t>(ip);
+    if (at < image_begin + marker_size || at + resume_search_bytes + marker_size > image_end)
+        return EXCEPTION_CONTINUE_SEARCH;
+    const auto* code_at = reinterpret_cast<const unsigned char*>(static_cast<std::uintptr_t>(ip));
+    if (std::memcmp(code_at - marker_size, guard_marker, marker_size) != 0) return EXCEPTION_CONTINUE_SEARCH;
+    for (std::size_t i = 0; i < resume_search_bytes; ++i) {
+        if (std::memcmp(code_at + i, resume_marker, marker_size) == 0) {
+            ip = static_cast<std::uintptr_t>(ip) + i + marker_size;
+            return EXCEPTION_CONTINUE_EXECUTION;
+        }
+    }
+    return EXCEPTION_CONTINUE_SEARCH;
 }
 
 }  // namespace
 
-void install_fault_handlers() { AddVectoredExceptionHandler(1, slist_fault_handler); }
+void install_fault_handlers() {
+    HMODULE self = nullptr;
+    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            reinterpret_cast<LPCWSTR>(&install_fault_handlers), &self))
+        return;
+    const auto* base = reinterpret_cast<const unsigned char*>(self);
+    const auto* nt = reinterpret_cast<const IMAGE_NT_HEADERS*>(base + reinterpret_cast<const IMAGE_DOS_HEADER*>(base)->e_lfanew);
+    image_begin = reinterpret_cast<std::uintptr_t>(base);
+    image_end = image_begin + nt->OptionalHeader.SizeOfImage;
+    AddVectoredExceptionHandler(1, slist_fault_handler);
+}
 
 }  // namespace platform

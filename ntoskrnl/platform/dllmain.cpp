@@ -4,6 +4,7 @@
 #include <windows.h>
 
 #include "ex/pool.h"
+#include "ex/verifier.h"
 #include "mm/system_size.h"
 #include "platform/platform.h"
 
@@ -14,6 +15,8 @@ extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
         mm::system_size_info();
         // Before any driver can pop an SList: the pop hazard's fault handler (ex/slist.h).
         platform::install_fault_handlers();
+        // The verifier switch (NTOSKRNL_VERIFIER) is read once, now.
+        ex::verifier::enabled();
         break;
     case DLL_THREAD_DETACH:
         // A thread that used the pool leaves its heap to the next thread that needs one.

@@ -336,6 +336,48 @@ static void test_pop_hazard(void)
     ok(ld_slist_depth(hazard_header) == 0, "depth %u\n", ld_slist_depth(hazard_header));
 }
 
+/* The pop hazard made deterministic: the first entry's memory faults on the pop's read of its
+ * Next; this test's handler (ahead of the module's) then does what a racing thread would do,
+ * pushes another entry and leaves the first one's page inaccessible, and returns. The read faults
+ * again, the module's handler resumes the pop, which must start over and return the new entry. */
+static BYTE resume_header[16] __attribute__((aligned(16)));
+static void *resume_page, *resume_other;
+static LONG resume_armed, resume_faults;
+
+static LONG CALLBACK resume_race(EXCEPTION_POINTERS *info)
+{
+    DWORD old;
+    (void)info;
+    if (!resume_armed) return EXCEPTION_CONTINUE_SEARCH;
+    if (InterlockedIncrement(&resume_faults) > 1) return EXCEPTION_CONTINUE_SEARCH;   /* the module's turn */
+    ld_slist_push(resume_header, resume_other);
+    VirtualProtect(resume_page, 4096, PAGE_NOACCESS, &old);
+    return EXCEPTION_CONTINUE_EXECUTION;
+}
+
+static void test_pop_resume(void)
+{
+    static void *other[2] __attribute__((aligned(16)));
+    void *handler, *got;
+    DWORD old;
+
+    resume_page = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);
+    resume_other = other;
+    ld_slist_init(resume_header);
+    ld_slist_push(resume_header, resume_page);
+    VirtualProtect(resume_page, 4096, PAGE_NOACCESS, &old);
+    handler = AddVectoredExceptionHandler(1, resume_race);
+    resume_armed = 1;
+    got = ld_slist_pop(resume_header);
+    resume_armed = 0;
+    RemoveVectoredExceptionHandler(handler);
+    ok(resume_faults == 2, "%ld faults, expected the first read and the resumed one\n", resume_faults);
+    ok(got == resume_other, "pop returned %p, expected the entry pushed meanwhile %p\n", got, resume_other);
+    ok(ld_slist_depth(resume_header) == 1 && ld_slist_first(resume_header) == resume_page,
+       "depth %u first %p\n", ld_slist_depth(resume_header), ld_slist_first(resume_header));
+    VirtualFree(resume_page, 0, MEM_RELEASE);
+}
+
 static void test_imports_bound(void)
 {
     static const char *names_i386[] = {"InterlockedPopEntrySList", "InterlockedPushEntrySList",
@@ -370,6 +412,7 @@ START_TEST(lookaside)
     test_imports_bound();
     test_slists();
     test_pop_hazard();
+    test_pop_resume();
     test_initial_values();
     test_default_routines();
     for (kind = LD_NPAGED; kind <= LD_EX; kind++)

@@ -3,8 +3,12 @@
 // Windows links every list into ExNPagedLookasideListHead or ExPagedLookasideListHead through
 // L.ListEntry [MSDN:ExInitializeNPagedLookasideList; ReactOS lookas.c] and lets the balance-set
 // manager, which wakes once a second, call ExAdjustLookasideDepth to raise the depth of lists
-// that are allocated from often and lower it for lists that are not [WinInt6; MSDN:
-// ExAdjustLookasideDepth]. The rule itself is compute_depth() (facts in anchors.md 2.4).
+// that are allocated from often and lower it for lists that are not (Windows Internals 6th ed.,
+// part 2, "Look-Aside Lists" and "Balance Set Manager and Swapper"; MSDN:ExAdjustLookasideDepth,
+// "reserved for system use"). The rule itself is compute_depth(); its constants (floor 4, idle
+// threshold 25 allocations, -10 / -1 steps, 0.5 % miss threshold, raise 5 + miss-per-mille x
+// (Max - Depth) / 2000 capped at 30) are facts recorded in ../shared/reference/anchors.md 2.4 and
+// are not in a public Microsoft document: UNCONFIRMED there.
 //
 // Difference, on purpose: Windows scans one of three sets per second (nonpaged, paged, its own
 // pool lists), so a driver's list is re-tuned every third second; here each registered list is

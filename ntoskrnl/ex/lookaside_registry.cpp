@@ -71,11 +71,16 @@ void Registry::add(GENERAL_LOOKASIDE_POOL& list, bool paged) {
         list.ListEntry.Blink = head.Blink;
         head.Blink->Flink = &list.ListEntry;
         head.Blink = &list.ListEntry;
-        wake = count_++ == 0 && background_;
-        if (wake && !tuner_started_) {
-            tuner_started_ = true;
-            wake_ = platform::wake_event_create();
-            if (!wake_ || !platform::start_thread(tuner_main, this)) wake = false;   // no tuning, lists still work
+        if (count_++ == 0 && background_) {
+            if (tuner_started_) {
+                wake = true;   // parked: the first list after an empty spell wakes it
+            } else {
+                // A new thread starts with a full period before its first tuning step. If it
+                // cannot be created, lists work untuned.
+                tuner_started_ = true;
+                wake_ = platform::wake_event_create();
+                if (wake_) platform::start_thread(tuner_main, this);
+            }
         }
     }
     if (wake) platform::wake_event_signal(wake_);

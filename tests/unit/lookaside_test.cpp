@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -213,6 +214,24 @@ TEST_F(LookasideTest, BurstWorkloadSettlesUnderFivePercent) {
     EXPECT_GE(list.L.Depth, 60);
     EXPECT_LE(list.L.Depth, 256);
     la::remove(registry, list.L, la::Kind::classic);
+}
+
+// The background tuner (platform thread and wake event): started by the first registration, it
+// raises a busy list's Depth within a few periods, and parks once the list is gone. Bounded wait;
+// what is asserted is that the depth rises, not when.
+TEST_F(LookasideTest, BackgroundTunerRaisesTheDepthOfABusyList) {
+    static la::Registry background(true);   // its thread outlives the test
+    la::initialize(background, list.L, counting_allocate, counting_free, 0, 64, tag_test);
+    std::vector<void*> held(64);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (la::read(list.L.Depth) <= 4 && std::chrono::steady_clock::now() < deadline) {
+        for (void*& b : held) b = la::allocate(list.L, la::Kind::classic);
+        for (void* b : held) la::free(list.L, b, la::Kind::classic);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_GT(la::read(list.L.Depth), 4);
+    la::remove(background, list.L, la::Kind::classic);
+    EXPECT_EQ(background.size(), 0u);
 }
 
 TEST_F(LookasideTest, IdleListsSinkToTheFloor) {

@@ -37,6 +37,34 @@ struct SYSTEM_POOLTAG_INFORMATION {
 };
 static_assert(offsetof(SYSTEM_POOLTAG_INFORMATION, TagInfo) == (is_64bit ? 8 : 4));
 
+// SystemLookasideInformation (45): one SYSTEM_LOOKASIDE_INFORMATION per lookaside list. Class
+// number and 32-byte size: Microsoft's Win32 metadata (SYSTEM_LOOKASIDE_INFORMATION as
+// Reserved1[32], SystemLookasideInformation = 45); field order: the NT native API headers in
+// public use (e.g. phnt ntexapi.h: CurrentDepth, MaximumDepth, TotalAllocates, AllocateMisses,
+// TotalFrees, FreeMisses, Type, Tag, Size).
+inline constexpr ULONG SystemLookasideInformation = 45;
+
+struct SYSTEM_LOOKASIDE_INFORMATION {
+  USHORT CurrentDepth;
+  USHORT MaximumDepth;
+  ULONG TotalAllocates;
+  ULONG AllocateMisses;
+  ULONG TotalFrees;
+  ULONG FreeMisses;
+  ULONG Type;
+  ULONG Tag;
+  ULONG Size;
+};
+static_assert(sizeof(SYSTEM_LOOKASIDE_INFORMATION) == 32);
+static_assert(offsetof(SYSTEM_LOOKASIDE_INFORMATION, MaximumDepth) == 2);
+static_assert(offsetof(SYSTEM_LOOKASIDE_INFORMATION, TotalAllocates) == 4);
+static_assert(offsetof(SYSTEM_LOOKASIDE_INFORMATION, AllocateMisses) == 8);
+static_assert(offsetof(SYSTEM_LOOKASIDE_INFORMATION, TotalFrees) == 12);
+static_assert(offsetof(SYSTEM_LOOKASIDE_INFORMATION, FreeMisses) == 16);
+static_assert(offsetof(SYSTEM_LOOKASIDE_INFORMATION, Type) == 20);
+static_assert(offsetof(SYSTEM_LOOKASIDE_INFORMATION, Tag) == 24);
+static_assert(offsetof(SYSTEM_LOOKASIDE_INFORMATION, Size) == 28);
+
 }  // namespace nt
 
 #endif

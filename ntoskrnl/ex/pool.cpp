@@ -5,8 +5,10 @@
 #include <cstring>
 #include <new>
 
+#include "ex/lookaside.h"
 #include "ex/pool_internal.h"
 #include "ex/special_pool.h"
+#include "vf/verifier.h"
 #include "ke/bugcheck.h"
 #include "ke/irql.h"
 #include "ps/quota.h"
@@ -392,6 +394,8 @@ void free(void* block, nt::ULONG tag) {
         // PROTECTED_POOL tags are checked, as on Windows' free builds (windows-behavior.md 3.1).
         ke::bug_check(bad_pool_caller, 0x0A, reinterpret_cast<std::uintptr_t>(block), stored_tag, tag);
     }
+    // Verifier: a live lookaside list inside the block is 0xC4/0xCC (ex/lookaside.h).
+    if (vf::enabled()) ex::lookaside::check_pool_free(block, l.big ? l.block_bytes : l.block_bytes - unit);
     if (l.big) {
         std::uint8_t expected = BigEntry::head;
         if (!l.entry->state.compare_exchange_strong(expected, BigEntry::freed, std::memory_order_acq_rel))

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstring>
 
+#include "ex/lookaside.h"
 #include "ex/pool_internal.h"
 #include "ke/bugcheck.h"
 #include "ke/irql.h"
@@ -232,6 +233,7 @@ void free(void* block, nt::ULONG tag) {
     for (std::uint8_t* p = body + s.bytes; p < body_end_limit(page); ++p)
         if (*p != fill_byte) corruption(a, reinterpret_cast<std::uintptr_t>(p), 0, 0x24);
     if ((s.tag & nt::PROTECTED_POOL) && tag != s.tag) ke::bug_check(bad_pool_caller, 0x0A, a, s.tag, tag);
+    ex::lookaside::check_pool_free(block, s.bytes);   // freeing memory that holds a live list (0xC4/0xCC)
     {
         SpinLockGuard guard(region.lock);
         if (region.slots[slot].state != Slot::live) corruption(a, 0, 0, 0x20);   // lost a race with another free

@@ -1,7 +1,9 @@
 // ZwQuerySystemInformation: SystemPoolTagInformation (the interface poolmon uses) comes from the
-// pool's tag tables; every other class is Wine's, through ntdll.
+// pool's tag tables, SystemLookasideInformation from the lookaside registry; every other class is
+// Wine's, through ntdll.
 #include <algorithm>
 
+#include "ex/lookaside.h"
 #include "ex/pool.h"
 #include "ex/spinlock.h"
 #include "exports/abi.h"
@@ -50,9 +52,26 @@ NTSTATUS query_pool_tags(void* buffer, ULONG length, ULONG* return_length) {
     return nt::status::success;
 }
 
+// One SYSTEM_LOOKASIDE_INFORMATION per registered list. Project decision (Windows' sizing rule
+// for this class is not documented): like the pool tag class, the return length is what all
+// lists need, and a shorter buffer gets STATUS_INFO_LENGTH_MISMATCH with nothing written.
+NTSTATUS query_lookaside(void* buffer, ULONG length, ULONG* return_length) {
+    static constexpr std::size_t max_rows = 4096;
+    static nt::SYSTEM_LOOKASIDE_INFORMATION rows[max_rows];
+    static ex::SpinLock lock;
+    ex::SpinLockGuard guard(lock);
+    const std::size_t count = std::min(ex::lookaside::system_registry().snapshot(rows, max_rows), max_rows);
+    const auto needed = static_cast<ULONG>(count * sizeof(nt::SYSTEM_LOOKASIDE_INFORMATION));
+    if (return_length) *return_length = needed;
+    if (length < needed || (!buffer && needed)) return nt::STATUS_INFO_LENGTH_MISMATCH;
+    std::copy(rows, rows + count, static_cast<nt::SYSTEM_LOOKASIDE_INFORMATION*>(buffer));
+    return nt::status::success;
+}
+
 }  // namespace
 
 NT_EXPORT NTSTATUS NT_API ZwQuerySystemInformation(ULONG info_class, void* buffer, ULONG length, ULONG* return_length) {
     if (info_class == nt::SystemPoolTagInformation) return query_pool_tags(buffer, length, return_length);
+    if (info_class == nt::SystemLookasideInformation) return query_lookaside(buffer, length, return_length);
     return platform::query_system_information(info_class, buffer, length, return_length);
 }

@@ -4,8 +4,10 @@
 #include <windows.h>
 
 #include "ex/pool.h"
+#include "vf/verifier.h"
 #include "mm/system_size.h"
 #include "ps/quota.h"
+#include "platform/platform.h"
 
 extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
     switch (reason) {
@@ -14,6 +16,10 @@ extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
         mm::system_size_info();
         // Pool quota limits, read from the registry at boot as Windows reads them.
         ps::initialize_limits();
+        // Before any driver can pop an SList: the pop hazard's fault handler (ex/slist.h).
+        platform::install_fault_handlers();
+        // The verifier switch (NTOSKRNL_VERIFIER) is read once, now.
+        vf::enabled();
         break;
     case DLL_THREAD_DETACH:
         // A thread that used the pool leaves its heap to the next thread that needs one.

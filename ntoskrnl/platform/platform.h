@@ -46,6 +46,46 @@ inline void* tls_get(int slot);
 // the module (the emulated thread object), of a thread_local on POSIX. Spin locks store it.
 inline std::uintptr_t thread_tag();
 
+// Starts a detached background thread running entry(arg); false if it could not be created.
+bool start_thread(void (*entry)(void*), void* arg);
+
+// An auto-reset event for parking a background thread: wait() returns when signalled (consuming
+// the signal) or after timeout_ms (no timeout if negative).
+struct WakeEvent;
+WakeEvent* wake_event_create();
+void wake_event_wait(WakeEvent* event, int timeout_ms);
+void wake_event_signal(WakeEvent* event);
+
+// Reads the pointer-sized word at `address` into *value. Returns false instead of faulting when
+// the address is not readable (the SList pop hazard, ex/slist.h). The host build reads plainly:
+// its tests never unmap list entries. In the PE module each use is one inline load marked by a
+// 7-byte NOP before it ("SLGT" as its displacement) and followed by a resume point marked the
+// same way ("SLGR"); a vectored exception handler, installed at module load, moves a thread that
+// faults on a marked load to the resume point, where the read reports false.
+#if defined(_WIN32) && (defined(__x86_64__) || defined(__i386__))
+inline bool read_pointer_guarded(const void* address, std::uintptr_t* value) {
+    std::uintptr_t v;
+    int ok;
+    __asm__ volatile(
+        ".byte 0x0f, 0x1f, 0x80, 0x53, 0x4c, 0x47, 0x54\n\t"   // nopl "SLGT"(%eax): a guarded load follows
+        "mov (%2), %0\n\t"
+        "mov $1, %1\n\t"
+        "jmp 1f\n\t"
+        ".byte 0x0f, 0x1f, 0x80, 0x53, 0x4c, 0x47, 0x52\n\t"   // nopl "SLGR"(%eax): the resume point follows
+        "xor %1, %1\n"
+        "1:"
+        : "=&r"(v), "=&r"(ok)
+        : "r"(address)
+        : "memory");
+    *value = v;
+    return ok != 0;
+}
+void install_fault_handlers();
+#else
+bool read_pointer_guarded(const void* address, std::uintptr_t* value);
+#endif
+
+
 // Raises a structured exception with this NTSTATUS (noncontinuable), as the kernel's
 // ExRaiseStatus does. Never returns.
 [[noreturn]] void raise_status(std::int32_t status);

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
+#include <ctime>
 
 #include "platform/platform.h"
 
@@ -131,6 +133,76 @@ void raise_status(std::int32_t status) {
     msg[n++] = '\n';
     write_stderr(std::string_view(msg, n));
     std::abort();
+}
+
+bool start_thread(void (*entry)(void*), void* arg) {
+    struct Start {
+        void (*entry)(void*);
+        void* arg;
+    };
+    auto* start = new Start{entry, arg};
+    pthread_t thread;
+    auto trampoline = [](void* p) -> void* {
+        Start s = *static_cast<Start*>(p);
+        delete static_cast<Start*>(p);
+        s.entry(s.arg);
+        return nullptr;
+    };
+    if (pthread_create(&thread, nullptr, trampoline, start) != 0) {
+        delete start;
+        return false;
+    }
+    pthread_detach(thread);
+    return true;
+}
+
+struct WakeEvent {
+    pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t cond;
+    bool signalled = false;
+};
+
+WakeEvent* wake_event_create() {
+    auto* e = new WakeEvent;
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&e->cond, &attr);
+    pthread_condattr_destroy(&attr);
+    return e;
+}
+
+void wake_event_wait(WakeEvent* e, int timeout_ms) {
+    timespec deadline{};
+    if (timeout_ms >= 0) {
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += timeout_ms / 1000;
+        deadline.tv_nsec += static_cast<long>(timeout_ms % 1000) * 1000000L;
+        if (deadline.tv_nsec >= 1000000000L) {
+            deadline.tv_sec += 1;
+            deadline.tv_nsec -= 1000000000L;
+        }
+    }
+    pthread_mutex_lock(&e->mutex);
+    while (!e->signalled) {
+        int rc = timeout_ms < 0 ? pthread_cond_wait(&e->cond, &e->mutex)
+                                : pthread_cond_timedwait(&e->cond, &e->mutex, &deadline);
+        if (rc != 0) break;   // timed out
+    }
+    e->signalled = false;
+    pthread_mutex_unlock(&e->mutex);
+}
+
+void wake_event_signal(WakeEvent* e) {
+    pthread_mutex_lock(&e->mutex);
+    e->signalled = true;
+    pthread_cond_signal(&e->cond);
+    pthread_mutex_unlock(&e->mutex);
+}
+
+bool read_pointer_guarded(const void* address, std::uintptr_t* value) {
+    *value = __atomic_load_n(static_cast<const std::uintptr_t*>(address), __ATOMIC_RELAXED);
+    return true;
 }
 
 }  // namespace platform

@@ -1,6 +1,8 @@
 // Win32/ntdll implementation of the platform services for the PE module. The registry is read
 // through ntdll's native API, as the kernel reads it, so the module needs no advapi32.
 #include <windows.h>
+
+#include <cstring>
 #include <winternl.h>
 
 #include <atomic>
@@ -178,6 +180,101 @@ bool read_registry_dword(const char16_t* key_path, const char16_t* value, std::u
     memcpy(&v, info->Data, sizeof(v));
     *out = v;
     return true;
+}
+
+bool start_thread(void (*entry)(void*), void* arg) {
+    struct Start {
+        void (*entry)(void*);
+        void* arg;
+    };
+    // The process heap, not the pool: starting a thread must not depend on the pool's state.
+    auto* start = static_cast<Start*>(HeapAlloc(GetProcessHeap(), 0, sizeof(Start)));
+    if (!start) return false;
+    *start = Start{entry, arg};
+    struct Trampoline {
+        static DWORD WINAPI run(LPVOID p) {
+            Start s = *static_cast<Start*>(p);
+            HeapFree(GetProcessHeap(), 0, p);
+            s.entry(s.arg);
+            return 0;
+        }
+    };
+    HANDLE h = CreateThread(nullptr, 64 * 1024, &Trampoline::run, start, STACK_SIZE_PARAM_IS_A_RESERVATION, nullptr);
+    if (!h) {
+        HeapFree(GetProcessHeap(), 0, start);
+        return false;
+    }
+    CloseHandle(h);
+    return true;
+}
+
+WakeEvent* wake_event_create() { return reinterpret_cast<WakeEvent*>(CreateEventW(nullptr, FALSE, FALSE, nullptr)); }
+
+void wake_event_wait(WakeEvent* e, int timeout_ms) {
+    WaitForSingleObject(reinterpret_cast<HANDLE>(e), timeout_ms < 0 ? INFINITE : static_cast<DWORD>(timeout_ms));
+}
+
+void wake_event_signal(WakeEvent* e) { SetEvent(reinterpret_cast<HANDLE>(e)); }
+
+}  // namespace platform
+
+// ---- Fault-tolerant pointer read (the SList pop hazard, ex/slist.h) ----
+// read_pointer_guarded (platform.h) marks its load with a NOP carrying "SLGT" right before it and
+// its resume point with one carrying "SLGR". The vectored handler below moves a thread that
+// faulted on a marked load to the resume point, where the read reports false. Windows resumes a
+// faulting SList pop the same way (from the start of the pop).
+namespace {
+constexpr unsigned char guard_marker[] = {0x0f, 0x1f, 0x80, 'S', 'L', 'G', 'T'};
+constexpr unsigned char resume_marker[] = {0x0f, 0x1f, 0x80, 'S', 'L', 'G', 'R'};
+constexpr std::size_t marker_size = sizeof(guard_marker);
+constexpr std::size_t resume_search_bytes = 32;   // load + mov + jmp fit well inside
+// The module's image: only faults of its own code are looked at, so the handler never reads
+// bytes around an instruction pointer that is not mapped code.
+std::uintptr_t image_begin, image_end;
+}  // namespace
+
+namespace platform {
+namespace {
+
+LONG CALLBACK slist_fault_handler(EXCEPTION_POINTERS* info) {
+    // A fault of that one load, whatever it is reported as: 32-bit Wine under qemu-user reports a
+    // read of released memory as an illegal instruction (measured), Windows as an access
+    // violation or an in-page error.
+    const DWORD code = info->ExceptionRecord->ExceptionCode;
+    if (code != EXCEPTION_ACCESS_VIOLATION && code != EXCEPTION_IN_PAGE_ERROR && code != EXCEPTION_ILLEGAL_INSTRUCTION)
+        return EXCEPTION_CONTINUE_SEARCH;
+#if defined(__x86_64__)
+    DWORD64& ip = info->ContextRecord->Rip;
+#else
+    DWORD& ip = info->ContextRecord->Eip;
+#endif
+    // The code bytes around ip are our own, mapped (the fault is the load's data access).
+    const auto at = static_cast<std::uintptr_t>(ip);
+    if (at < image_begin + marker_size || at + resume_search_bytes + marker_size > image_end)
+        return EXCEPTION_CONTINUE_SEARCH;
+    const auto* code_at = reinterpret_cast<const unsigned char*>(static_cast<std::uintptr_t>(ip));
+    if (std::memcmp(code_at - marker_size, guard_marker, marker_size) != 0) return EXCEPTION_CONTINUE_SEARCH;
+    for (std::size_t i = 0; i < resume_search_bytes; ++i) {
+        if (std::memcmp(code_at + i, resume_marker, marker_size) == 0) {
+            ip = static_cast<std::uintptr_t>(ip) + i + marker_size;
+            return EXCEPTION_CONTINUE_EXECUTION;
+        }
+    }
+    return EXCEPTION_CONTINUE_SEARCH;
+}
+
+}  // namespace
+
+void install_fault_handlers() {
+    HMODULE self = nullptr;
+    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            reinterpret_cast<LPCWSTR>(&install_fault_handlers), &self))
+        return;
+    const auto* base = reinterpret_cast<const unsigned char*>(self);
+    const auto* nt = reinterpret_cast<const IMAGE_NT_HEADERS*>(base + reinterpret_cast<const IMAGE_DOS_HEADER*>(base)->e_lfanew);
+    image_begin = reinterpret_cast<std::uintptr_t>(base);
+    image_end = image_begin + nt->OptionalHeader.SizeOfImage;
+    AddVectoredExceptionHandler(1, slist_fault_handler);
 }
 
 }  // namespace platform

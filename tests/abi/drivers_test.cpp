@@ -1,0 +1,59 @@
+// The sample drivers of tests/drivers, read back from the PE sub-builds: real kernel-mode
+// images (native subsystem, an entry point, imports from ntoskrnl.exe only) whose imports are
+// what a driver of their header style imports (windows-behavior.md 5.1, 5.2, 7) and are all
+// exported by the project's module of the same architecture.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "pe_image.h"
+
+namespace {
+
+struct SampleCase {
+    const char* arch;
+    const char* build_dir;
+    std::uint16_t machine;
+    std::set<std::string> expected_imports;
+};
+
+// lookaside_sample.c: i386 is built with _WIN2K_COMPAT_SLIST_USAGE (NPaged inlines over the
+// fastcall ExInterlocked*EntrySList with the list lock, paged allocate/free as imports); x64
+// inlines over the Exp* SList exports and ExQueryDepthSList.
+const SampleCase cases[] = {
+    {"i386", NTOSKRNL_PE_DIR_I386, 0x14c,
+     {"ExInitializeNPagedLookasideList", "ExInitializePagedLookasideList", "ExDeleteNPagedLookasideList",
+      "ExDeletePagedLookasideList", "ExInterlockedPopEntrySList", "ExInterlockedPushEntrySList",
+      "ExAllocateFromPagedLookasideList", "ExFreeToPagedLookasideList"}},
+    {"x86_64", NTOSKRNL_PE_DIR_X86_64, 0x8664,
+     {"ExInitializeNPagedLookasideList", "ExInitializePagedLookasideList", "ExDeleteNPagedLookasideList",
+      "ExDeletePagedLookasideList", "ExpInterlockedPopEntrySList", "ExpInterlockedPushEntrySList",
+      "ExQueryDepthSList"}},
+};
+
+class SampleDriver : public testing::TestWithParam<SampleCase> {};
+
+TEST_P(SampleDriver, LookasideSampleIsANativeImageImportingTheModulesRoutines) {
+    std::string err;
+    auto sys = pe::load(std::string(GetParam().build_dir) + "/drivers/lookaside_sample.sys", &err);
+    ASSERT_TRUE(sys) << err;
+    auto module = pe::load(std::string(GetParam().build_dir) + "/bin/ntoskrnl.exe", &err);
+    ASSERT_TRUE(module) << err;
+    EXPECT_EQ(sys->machine, GetParam().machine);
+    EXPECT_EQ(sys->subsystem, 1);   // IMAGE_SUBSYSTEM_NATIVE
+    EXPECT_FALSE(sys->is_dll);
+    EXPECT_NE(sys->entry_point_rva, 0u);
+    ASSERT_EQ(sys->imports.size(), 1u);
+    EXPECT_EQ(sys->imports[0].dll, "ntoskrnl.exe");
+    std::set<std::string> imported, exported;
+    for (const auto& e : sys->imports[0].entries) imported.insert(e.name);
+    for (const auto& e : module->exports) exported.insert(e.name);
+    EXPECT_EQ(imported, GetParam().expected_imports);
+    for (const auto& name : imported) EXPECT_TRUE(exported.count(name)) << name << " is not exported";
+}
+
+INSTANTIATE_TEST_SUITE_P(Arch, SampleDriver, testing::ValuesIn(cases),
+                         [](const testing::TestParamInfo<SampleCase>& info) { return std::string(info.param.arch); });
+
+}  // namespace

@@ -51,10 +51,17 @@ inline State decode(Raw r) {
 // Two acquire loads (the entry's Next is read after them). A torn pair can only make the
 // compare-exchange fail: it compares both quadwords against memory.
 inline Raw load(const SLIST_HEADER* h) {
+#if defined(__SANITIZE_THREAD__)
+    // ThreadSanitizer does not pair the 8-byte acquires of the halves with the 16-byte
+    // compare-exchange (it reported a pop's read of Next racing with the block's allocation),
+    // so under it the header is loaded whole.
+    return __atomic_load_n(reinterpret_cast<const Raw*>(h), __ATOMIC_ACQUIRE);
+#else
     auto* words = reinterpret_cast<const std::uint64_t*>(h);
     std::uint64_t lo = __atomic_load_n(&words[0], __ATOMIC_ACQUIRE);
     std::uint64_t hi = __atomic_load_n(&words[1], __ATOMIC_ACQUIRE);
     return Raw{lo} | (Raw{hi} << 64);
+#endif
 }
 #else
 using Raw = std::uint64_t;

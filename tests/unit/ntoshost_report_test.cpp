@@ -95,6 +95,101 @@ TEST(NtoshostReport, LoadFailuresRefusalsAndEntryFailuresHaveTheirOwnStatus) {
     EXPECT_EQ(e.exit_status(), ntoshost::exit_code::host_failure);
 }
 
+TEST(NtoshostReport, LookasideListsAreListedWithTheirDeletionAndCounters) {
+    Report r;
+    // An NPaged list deleted with its counters, an Ex list never deleted, a Paged list whose
+    // pool block is freed while it is still initialized.
+    EXPECT_TRUE(r.consume_line("#ntoshost lookaside 5000 NPaged 6b6f6f4c 64 0 00000000"));
+    EXPECT_TRUE(r.consume_line("#ntoshost lookaside 6000 Ex 78457845 48 200 00000000"));
+    EXPECT_TRUE(r.consume_line("#ntoshost alloc 7000 67615070 1 1 256 ExAllocatePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost lookaside 7040 Paged 67615070 32 1 00000000"));
+    EXPECT_TRUE(r.consume_line("#ntoshost entry 00000000"));
+    EXPECT_TRUE(r.consume_line("#ntoshost unload 1"));
+    EXPECT_TRUE(r.consume_line("#ntoshost lookaside-delete 5000 10 3 10 1"));
+    EXPECT_TRUE(r.consume_line("#ntoshost free 7000 67615070 ExFreePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost lookaside-delete 9000"));   // no such list: ignored
+    EXPECT_TRUE(r.consume_line("#ntoshost unloaded"));
+    EXPECT_FALSE(r.consume_line("#ntoshost lookaside 5000 NPaged zz 64 0 0"));
+
+    const auto& lists = r.objects.lookaside_lists();
+    ASSERT_EQ(lists.size(), 3u);
+    EXPECT_TRUE(lists[0].deleted);
+    ASSERT_TRUE(lists[0].counters.has_value());
+    EXPECT_EQ(lists[0].counters->total_allocates, 10u);
+    EXPECT_EQ(lists[0].counters->allocate_misses, 3u);
+    EXPECT_FALSE(lists[1].deleted);
+    EXPECT_FALSE(lists[1].storage_freed);
+    EXPECT_EQ(lists[1].pool_type, 0x200u);   // NonPagedPoolNx
+    EXPECT_FALSE(lists[2].deleted);
+    EXPECT_TRUE(lists[2].storage_freed);
+    EXPECT_EQ(r.objects.undeleted_lookaside_lists(), 2u);
+    // No pool block leaks, but undeleted lists at unload are leaks.
+    EXPECT_TRUE(r.pool.live().empty());
+    EXPECT_EQ(r.exit_status(), ntoshost::exit_code::leaks);
+
+    const auto text = ntoshost::format_text(r);
+    EXPECT_NE(text.find("Lookaside lists created by this driver:\n"
+                        "  0x5000 NPaged: tag Look, 64 bytes, NonPaged pool: deleted (allocates 10, misses 3; frees 10, misses 1)\n"
+                        "  0x6000 Ex: tag ExEx, 48 bytes, NonPaged pool: NOT deleted at unload\n"
+                        "  0x7040 Paged: tag pPag, 32 bytes, Paged pool: NOT deleted at unload; its memory was freed while the list "
+                        "was not deleted\n"),
+              std::string::npos)
+        << text;
+    const auto json = ntoshost::format_json(r);
+    EXPECT_NE(json.find(R"({"address": "0x5000", "kind": "NPaged", "tag": "Look", "tag_value": "0x6B6F6F4C", "size": 64, "pool": "NonPaged", "pool_type": "0x0", "status": "0x00000000", "deleted": true, "storage_freed": false, "counters": {"total_allocates": 10, "allocate_misses": 3, "total_frees": 10, "free_misses": 1}})"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find(R"("kind": "Ex", "tag": "ExEx", "tag_value": "0x78457845", "size": 48, "pool": "NonPaged", "pool_type": "0x200", "status": "0x00000000", "deleted": false, "storage_freed": false, "counters": null})"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find(R"("deleted": false, "storage_freed": true)"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("zones": [],)"), std::string::npos) << json;
+}
+
+TEST(NtoshostReport, AFailedLookasideListExIsNotALeak) {
+    Report r;
+    EXPECT_TRUE(r.consume_line("#ntoshost lookaside 5000 Ex 6b6f6f4c 64 0 c000000d"));
+    EXPECT_TRUE(r.consume_line("#ntoshost entry 00000000"));
+    EXPECT_TRUE(r.consume_line("#ntoshost unload 1"));
+    EXPECT_TRUE(r.consume_line("#ntoshost unloaded"));
+    EXPECT_NE(ntoshost::format_text(r).find("0x5000 Ex: tag Look, 64 bytes, NonPaged pool: initialization failed (0xC000000D)"),
+              std::string::npos)
+        << ntoshost::format_text(r);
+    EXPECT_EQ(r.exit_status(), ntoshost::exit_code::clean);
+}
+
+TEST(NtoshostReport, ZonesAreListedWithTheirSegments) {
+    Report r;
+    EXPECT_TRUE(r.consume_line("#ntoshost alloc a000 656e6f4e 0 0 4096 ExAllocatePool"));
+    EXPECT_TRUE(r.consume_line("#ntoshost zone 8000 64 a000 4096 00000000"));
+    EXPECT_TRUE(r.consume_line("#ntoshost zone-extend 8000 b000 8192 00000000"));
+    EXPECT_TRUE(r.consume_line("#ntoshost zone-extend 8000 c000 8 c000000d"));   // refused: not counted
+    EXPECT_TRUE(r.consume_line("#ntoshost zone 9000 12 d000 4096 c000000d"));   // failed initialization
+    EXPECT_TRUE(r.consume_line("#ntoshost zone-extend e000 f000 1024 00000000"));   // a zone the host did not see created
+    EXPECT_FALSE(r.consume_line("#ntoshost zone-extend 8000 b000"));
+
+    const auto& zones = r.objects.zones();
+    ASSERT_EQ(zones.size(), 3u);
+    EXPECT_EQ(zones[0].block_size, 64u);
+    EXPECT_EQ(zones[0].segments.size(), 2u);
+    EXPECT_EQ(zones[0].total_segment_size(), 4096u + 8192u);
+    EXPECT_TRUE(zones[1].segments.empty());
+    EXPECT_EQ(zones[2].block_size, 0u);
+
+    const auto text = ntoshost::format_text(r);
+    EXPECT_NE(text.find("Zones created by this driver:\n"
+                        "  0x8000: block size 64, 2 segments, 12288 bytes\n"
+                        "  0x9000: ExInitializeZone failed (0xC000000D)\n"
+                        "  0xE000: block size unknown (not initialized through the host), 1 segment, 1024 bytes\n"),
+              std::string::npos)
+        << text;
+    const auto json = ntoshost::format_json(r);
+    EXPECT_NE(json.find(R"({"address": "0x8000", "block_size": 64, "segments": 2, "total_segment_size": 12288, "status": "0x00000000", "segment_addresses": ["0xA000", "0xB000"], "header_freed": false})"),
+              std::string::npos)
+        << json;
+    EXPECT_NE(json.find(R"("lookaside_lists": [],)"), std::string::npos) << json;
+}
+
 TEST(NtoshostReport, TagsPrintAsPoolmonDoes) {
     EXPECT_EQ(ntoshost::tag_text(0x6B61654C), "Leak");
     EXPECT_EQ(ntoshost::tag_text(0x6B61654C | 0x80000000u), "Leak");   // PROTECTED_POOL

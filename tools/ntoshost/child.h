@@ -26,6 +26,8 @@ struct Interposed {
     void** real;   // where the thunk finds the module's routine
 };
 const Interposed* find_interposed(const char* name);
+// Lookaside list and zone routines (object_thunks.cpp); find_interposed also searches these.
+const Interposed* find_object_interposed(const char* name);
 // Wine's builtin ExFreePool/ExFreePoolWithTag, when --wine-fallback loaded it (else null).
 extern void* wine_free_pool_with_tag;
 

@@ -102,9 +102,6 @@ void NT_API thunk_ExFreePool2(void* block, ULONG tag, const void* params, ULONG 
 
 namespace {
 #define NTOSHOST_THUNK(name) {#name, reinterpret_cast<void*>(&thunk_##name), &real_##name}
-// Extension point: lookaside lists and zones (ExInitialize(N)PagedLookasideList,
-// ExInitializeLookasideListEx, ExDeleteLookasideListEx, ExInitializeZone, ...) get rows here once
-// the module exports them, so the report can list the lists and zones the driver created.
 const Interposed table[] = {
     NTOSHOST_THUNK(ExAllocatePool),
     NTOSHOST_THUNK(ExAllocatePoolWithTag),
@@ -125,7 +122,7 @@ void* wine_free_pool_with_tag;
 const Interposed* find_interposed(const char* name) {
     for (const auto& t : table)
         if (!std::strcmp(t.name, name)) return &t;
-    return nullptr;
+    return find_object_interposed(name);
 }
 
 }  // namespace ntoshost

@@ -66,6 +66,84 @@ const char* pool_json(bool paged) { return paged ? "Paged" : "NonPaged"; }
 
 std::string status_text(std::int32_t status) { return hex(static_cast<std::uint32_t>(status), 8); }
 
+// POOL_TYPE's base kind (bits 0-2): odd ones other than NonPagedPoolMustSucceed+1 are paged.
+bool pool_type_is_paged(std::uint32_t pool_type) {
+    const std::uint32_t base = pool_type & 0x7;
+    return (base & 1) != 0 && base != 3;
+}
+
+void text_objects(std::ostringstream& o, const Report& r) {
+    if (!r.objects.lookaside_lists().empty()) {
+        o << "\nLookaside lists created by this driver:\n";
+        for (const auto& l : r.objects.lookaside_lists()) {
+            o << "  " << hex(l.address) << " " << l.kind << ": tag " << tag_text(l.tag) << ", " << l.size << " bytes, "
+              << pool_json(pool_type_is_paged(l.pool_type)) << " pool: ";
+            if (l.status < 0)
+                o << "initialization failed (" << status_text(l.status) << ")";
+            else if (l.deleted)
+                o << "deleted";
+            else
+                o << (r.unloaded ? "NOT deleted at unload" : "not deleted");
+            if (l.storage_freed) o << "; its memory was freed while the list was not deleted";
+            if (l.counters) {
+                const auto& c = *l.counters;
+                o << " (allocates " << c.total_allocates << ", misses " << c.allocate_misses << "; frees " << c.total_frees
+                  << ", misses " << c.free_misses << ")";
+            }
+            o << "\n";
+        }
+    }
+    if (!r.objects.zones().empty()) {
+        o << "\nZones created by this driver:\n";
+        for (const auto& z : r.objects.zones()) {
+            o << "  " << hex(z.address) << ": ";
+            if (z.status < 0) {
+                o << "ExInitializeZone failed (" << status_text(z.status) << ")\n";
+                continue;
+            }
+            if (z.block_size)
+                o << "block size " << z.block_size;
+            else
+                o << "block size unknown (not initialized through the host)";
+            o << ", " << z.segments.size() << " segment" << (z.segments.size() == 1 ? "" : "s") << ", "
+              << z.total_segment_size() << " bytes";
+            if (z.header_freed) o << "; the pool block holding its header was freed";
+            o << "\n";
+        }
+    }
+}
+
+void json_objects(std::ostringstream& o, const Report& r) {
+    o << "  \"lookaside_lists\": [";
+    bool first = true;
+    for (const auto& l : r.objects.lookaside_lists()) {
+        o << (first ? "\n" : ",\n") << "    {\"address\": " << json_string(hex(l.address)) << ", \"kind\": " << json_string(l.kind)
+          << ", \"tag\": " << json_string(tag_text(l.tag)) << ", \"tag_value\": " << json_string(hex(l.tag, 8))
+          << ", \"size\": " << l.size << ", \"pool\": \"" << pool_json(pool_type_is_paged(l.pool_type))
+          << "\", \"pool_type\": " << json_string(hex(l.pool_type)) << ", \"status\": " << json_string(status_text(l.status))
+          << ", \"deleted\": " << (l.deleted ? "true" : "false") << ", \"storage_freed\": " << (l.storage_freed ? "true" : "false")
+          << ", \"counters\": ";
+        if (l.counters)
+            o << "{\"total_allocates\": " << l.counters->total_allocates << ", \"allocate_misses\": " << l.counters->allocate_misses
+              << ", \"total_frees\": " << l.counters->total_frees << ", \"free_misses\": " << l.counters->free_misses << "}";
+        else
+            o << "null";
+        o << "}";
+        first = false;
+    }
+    o << (first ? "" : "\n  ") << "],\n  \"zones\": [";
+    first = true;
+    for (const auto& z : r.objects.zones()) {
+        o << (first ? "\n" : ",\n") << "    {\"address\": " << json_string(hex(z.address)) << ", \"block_size\": " << z.block_size
+          << ", \"segments\": " << z.segments.size() << ", \"total_segment_size\": " << z.total_segment_size()
+          << ", \"status\": " << json_string(status_text(z.status)) << ", \"segment_addresses\": [";
+        for (std::size_t i = 0; i < z.segments.size(); ++i) o << (i ? ", " : "") << json_string(hex(z.segments[i].first));
+        o << "], \"header_freed\": " << (z.header_freed ? "true" : "false") << "}";
+        first = false;
+    }
+    o << (first ? "" : "\n  ") << "],\n";
+}
+
 }  // namespace
 
 void PoolTracker::allocated(std::uint64_t address, std::uint32_t tag, bool paged, std::uint32_t pool_type,
@@ -141,6 +219,7 @@ bool Report::consume_line(std::string_view line) {
     if (line.substr(0, event_prefix.size()) != event_prefix) return false;
     line.remove_prefix(event_prefix.size());
     auto f = split(line, 8);
+    std::uint64_t g = 0, h = 0;
     if (f.empty()) return false;
     std::uint64_t a = 0, b = 0, c = 0, d = 0, e = 0;
     const auto& kind = f[0];
@@ -155,7 +234,30 @@ bool Report::consume_line(std::string_view line) {
                number(f[4], 10, &d) && number(f[5], 10, &e)) {
         pool.allocated(a, static_cast<std::uint32_t>(b), d != 0, static_cast<std::uint32_t>(c), e, std::string(f[6]));
     } else if (kind == "free" && f.size() >= 4 && number(f[1], 16, &a) && number(f[2], 16, &b)) {
+        if (auto it = pool.live().find(a); it != pool.live().end()) objects.pool_block_freed(a, it->second.bytes);
         pool.freed(a, static_cast<std::uint32_t>(b), std::string(f[3]));
+    } else if (kind == "lookaside" && f.size() >= 7 && number(f[1], 16, &a) && number(f[3], 16, &b) && number(f[4], 10, &c) &&
+               number(f[5], 16, &d) && number(f[6], 16, &e)) {
+        LookasideList l;
+        l.address = a;
+        l.kind = std::string(f[2]);
+        l.tag = static_cast<std::uint32_t>(b);
+        l.size = c;
+        l.pool_type = static_cast<std::uint32_t>(d);
+        l.status = static_cast<std::int32_t>(static_cast<std::uint32_t>(e));
+        objects.lookaside_initialized(l);
+    } else if (kind == "lookaside-delete" && f.size() >= 2 && number(f[1], 16, &a)) {
+        std::optional<LookasideCounters> counters;
+        if (f.size() >= 6 && number(f[2], 10, &b) && number(f[3], 10, &c) && number(f[4], 10, &d) && number(f[5], 10, &e))
+            counters = LookasideCounters{static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(c), static_cast<std::uint32_t>(d),
+                                         static_cast<std::uint32_t>(e)};
+        objects.lookaside_deleted(a, counters);
+    } else if (kind == "zone" && f.size() >= 6 && number(f[1], 16, &a) && number(f[2], 10, &b) && number(f[3], 16, &c) &&
+               number(f[4], 10, &d) && number(f[5], 16, &e)) {
+        objects.zone_initialized(a, b, c, d, static_cast<std::int32_t>(static_cast<std::uint32_t>(e)));
+    } else if (kind == "zone-extend" && f.size() >= 5 && number(f[1], 16, &a) && number(f[2], 16, &g) && number(f[3], 10, &h) &&
+               number(f[4], 16, &e)) {
+        objects.zone_extended(a, g, h, static_cast<std::int32_t>(static_cast<std::uint32_t>(e)));
     } else if (kind == "entry" && f.size() >= 2 && number(f[1], 16, &a)) {
         entry_status = static_cast<std::int32_t>(static_cast<std::uint32_t>(a));
     } else if (kind == "unload" && f.size() >= 2) {
@@ -182,7 +284,7 @@ int Report::exit_status() const {
     if (imports_only) return unresolved_imports.empty() ? exit_code::clean : exit_code::unresolved_imports;
     if (!entry_status) return exit_code::host_failure;
     if (*entry_status < 0) return exit_code::entry_failure;
-    if (unloaded && !pool.live().empty()) return exit_code::leaks;
+    if (unloaded && (!pool.live().empty() || objects.undeleted_lookaside_lists())) return exit_code::leaks;
     if (child_exit && *child_exit != 0) return exit_code::host_failure;
     return exit_code::clean;
 }
@@ -256,6 +358,7 @@ std::string format_text(const Report& r) {
             }
         }
     }
+    text_objects(o, r);
     if (r.unimplemented_called) o << "\nStopped:       unimplemented " << *r.unimplemented_called << " called\n";
     if (r.bugcheck) {
         const auto& b = *r.bugcheck;
@@ -328,9 +431,7 @@ std::string format_json(const Report& r) {
     o << (first ? "" : "\n  ") << "],\n  \"foreign_frees\": [";
     for (std::size_t i = 0; i < r.pool.foreign_frees().size(); ++i) o << (i ? ", " : "") << json_string(r.pool.foreign_frees()[i]);
     o << "],\n";
-    // Extension point: lookaside lists and zones the driver created. null = not tracked by this
-    // build (the module exports no lookaside or zone routines yet); see tools/ntoshost/README.
-    o << "  \"lookaside_lists\": null,\n  \"zones\": null,\n";
+    json_objects(o, r);
     o << "  \"exit_status\": " << r.exit_status() << "\n}\n";
     return o.str();
 }

@@ -11,6 +11,10 @@
 //   #ntoshost refused
 //   #ntoshost alloc <addr-hex> <tag-hex> <pool-type-hex> <paged 0|1> <bytes> <routine>
 //   #ntoshost free <addr-hex> <tag-hex> <routine>
+//   #ntoshost lookaside <addr-hex> <NPaged|Paged|Ex> <tag-hex> <size> <pool-type-hex> <status-hex>
+//   #ntoshost lookaside-delete <addr-hex> [<total-allocates> <allocate-misses> <total-frees> <free-misses>]
+//   #ntoshost zone <addr-hex> <block-size> <segment-hex> <segment-size> <status-hex>
+//   #ntoshost zone-extend <addr-hex> <segment-hex> <segment-size> <status-hex>
 //   #ntoshost entry <status-hex>
 //   #ntoshost unload <0|1: the driver has an unload routine>
 //   #ntoshost unloaded
@@ -26,6 +30,8 @@
 #include <string_view>
 #include <vector>
 
+#include "kernel_objects.h"
+
 namespace ntoshost {
 
 inline constexpr std::string_view event_prefix = "#ntoshost ";
@@ -38,7 +44,7 @@ inline constexpr int usage = 2;
 inline constexpr int load_failure = 0x70;          // 112: malformed image, mapping or relocation failed
 inline constexpr int unresolved_imports = 0x71;    // 113: refused to run with unbound imports
 inline constexpr int entry_failure = 0x72;         // 114: DriverEntry returned an error status
-inline constexpr int leaks = 0x73;                 // 115: allocations still live after DriverUnload
+inline constexpr int leaks = 0x73;                 // 115: allocations or lookaside lists still live after DriverUnload
 inline constexpr int unimplemented_called = 0x74;  // 116: the driver called a --stub-missing stub
 inline constexpr int host_failure = 0x75;          // 117: the host itself failed (child did not run)
 }  // namespace exit_code
@@ -119,6 +125,7 @@ struct Report {
     bool verifier = false;
     bool imports_only = false;
     PoolTracker pool;
+    KernelObjects objects;   // lookaside lists and zones
 
     // Feeds one line of the child's output. Returns true if it was an event or a STOP line.
     bool consume_line(std::string_view line);

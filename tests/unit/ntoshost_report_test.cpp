@@ -64,6 +64,19 @@ TEST(NtoshostReport, ADoubleFreeIsAForeignFreeAndTheStopLineIsTheBugCheck) {
               std::string::npos);
 }
 
+// --wine-fallback: a free the host routed elsewhere says so after the address; a block of the
+// driver freed by another allocator's routine counts as freed.
+TEST(NtoshostReport, RoutedFreesKeepTheirNote) {
+    Report r;
+    r.consume_line("#ntoshost alloc 2000 6d4e6d53 1 1 12 ExAllocatePoolWithTag");
+    r.consume_line("#ntoshost free 2000 00000000 RtlFreeUnicodeString");
+    r.consume_line("#ntoshost free 3000 00000000 ExFreePool (Wine's block: freed to the heap that owns it)");
+    EXPECT_EQ(r.pool.foreign_frees(),
+              std::vector<std::string>{"ExFreePool(0x3000) (Wine's block: freed to the heap that owns it)"});
+    EXPECT_TRUE(r.pool.live().empty());
+    EXPECT_TRUE(r.pool.leaks().empty());
+}
+
 TEST(NtoshostReport, StopLinesOfBothWidthsParseAndGarbageDoesNot) {
     auto bc = ntoshost::parse_stop_line("*** STOP: 0x00000019 (0x00000020,0x00A01000,0x00A01010,0x0C020001) BAD_POOL_HEADER");
     ASSERT_TRUE(bc);

@@ -121,6 +121,9 @@ Bound resolve(const pe::ImportSlot& s, const Options& o, std::string* reason) {
                 if (!*t->real) *t->real = reinterpret_cast<void*>(export_of(project_ntoskrnl, s));
                 if (*t->real) return {addr(t->thunk), "ntoskrnl.exe (project, tracked)"};
             }
+        if (!s.by_ordinal)
+            if (const Interposed* t = find_fallback_interposed(s.name.c_str(), wine_ntoskrnl))
+                if (!export_of(project_ntoskrnl, s)) return {addr(t->thunk), "ntoskrnl.exe (Wine builtin, tracked)"};
         if (FARPROC p = export_of(project_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (project)"};
         if (wine_ntoskrnl)
             if (FARPROC p = export_of(wine_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (Wine builtin)"};
@@ -164,7 +167,6 @@ int run_child(const Options& o) {
 
     // The module reads these when it initializes.
     if (o.verifier) SetEnvironmentVariableA("NTOSKRNL_VERIFIER", "1");
-    SetEnvironmentVariableA("NTOSKRNL_SEED", std::to_string(seed).c_str());
     const std::wstring ours = host_directory() + L"ntoskrnl.exe";
     project_ntoskrnl = LoadLibraryW(ours.c_str());
     if (!project_ntoskrnl) return load_error("cannot load the project's ntoskrnl.exe next to the host: " + last_error());
@@ -178,7 +180,9 @@ int run_child(const Options& o) {
             wine_ntoskrnl = nullptr;
             return load_error("--wine-fallback: Wine's builtin ntoskrnl.exe cannot be loaded next to the project's: " + why);
         }
-        wine_free_pool_with_tag = reinterpret_cast<void*>(GetProcAddress(wine_ntoskrnl, "ExFreePoolWithTag"));
+        wine_fallback_active = true;
+        if (!route_wine_frees(wine_ntoskrnl, project_ntoskrnl))
+            return load_error("--wine-fallback: cannot route the frees of Wine's builtin ntoskrnl.exe to the project's pool");
     }
 
     std::uint8_t* base = allocate_image(*img, o, seed);

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include <windows.h>
+
 #include "options.h"
 
 namespace ntoshost {
@@ -28,7 +30,17 @@ struct Interposed {
 const Interposed* find_interposed(const char* name);
 // Lookaside list and zone routines (object_thunks.cpp); find_interposed also searches these.
 const Interposed* find_object_interposed(const char* name);
-// Wine's builtin ExFreePool/ExFreePoolWithTag, when --wine-fallback loaded it (else null).
-extern void* wine_free_pool_with_tag;
+
+// ---- --wine-fallback (wine_fallback.cpp) ----
+// Whether --wine-fallback loaded Wine's builtin ntoskrnl.exe next to the project's.
+extern bool wine_fallback_active;
+// The Win32 heap of the process that owns `block` (Wine's builtin pool, an ntdll Rtl
+// allocation), or null.
+HANDLE heap_owning(void* block);
+// Makes Wine's builtin give blocks of the project's pool back to it (rebinds its HeapFree and
+// RtlFreeHeap imports); false if there was nothing to rebind.
+bool route_wine_frees(HMODULE wine_ntoskrnl, HMODULE project_ntoskrnl);
+// Thunks on Wine builtin routines that free pool the driver may have allocated from ours.
+const Interposed* find_fallback_interposed(const char* name, HMODULE wine_ntoskrnl);
 
 }  // namespace ntoshost

@@ -54,7 +54,7 @@ void record_alloc(void* block, std::uint32_t tag, bool paged, std::uint32_t pool
                   const char* routine) {
     Guard g;
     tracker.allocated(reinterpret_cast<std::uintptr_t>(block), tag, paged, pool_type, bytes, routine);
-    if (wine_free_pool_with_tag) pool_reservations.insert(allocation_base(block));
+    if (wine_fallback_active) pool_reservations.insert(allocation_base(block));
     emit("alloc %llx %08x %x %d %llu %s", static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(block)), tag,
          pool_type, paged ? 1 : 0, static_cast<unsigned long long>(bytes), routine);
 }

@@ -16,7 +16,7 @@ const char* const usage_text =
     "                     DRIVER_VERIFIER_DETECTED_VIOLATION (0xC4/0x62) bug check on leaks at unload\n"
     "  --keep N           keep the driver loaded N seconds before unloading it\n"
     "  --param [Sub\\]Name=Value   registry value under the service key (Value dword:N for REG_DWORD)\n"
-    "  --seed N           fixed random seed (load address; NTOSKRNL_SEED for the module)\n"
+    "  --seed N           fixed random seed (the load address)\n"
     "  --base ADDR        load the image at ADDR (hex) instead of a seeded random address\n"
     "  --imports-only     load and bind, report the imports, do not run the driver\n"
     "  -v                 also show the event stream (every allocation and free) on stderr\n"

@@ -4,6 +4,7 @@
 // Driver Verifier's pool tracking. A free is recorded before it is forwarded, because the module
 // may stop the system on it (double free) and the parent must already know.
 #include <cstring>
+#include <string>
 
 #include "child.h"
 #include "nt/pool.h"
@@ -49,10 +50,17 @@ void* flags_alloc(void* p, ULONG64 flags, SIZE_T bytes, ULONG tag, const char* r
     return p;
 }
 
-// A block another allocator made (Wine's builtin, with --wine-fallback) goes back to it.
-bool to_wine(void* block, ULONG tag) {
-    if (!wine_free_pool_with_tag || from_project_pool(block)) return false;
-    fn<void NT_API(void*, ULONG)>(wine_free_pool_with_tag)(block, tag);
+// With --wine-fallback, a block another allocator made (Wine's builtin pool, an ntdll Rtl
+// allocation) goes back to the heap that owns it; anything else, including garbage, is the
+// project pool's to judge. Recorded before the free either way: the module may stop the system.
+bool freed_to_wine(void* block, ULONG tag, const char* routine) {
+    HANDLE heap = wine_fallback_active && !from_project_pool(block) ? heap_owning(block) : nullptr;
+    if (!heap) {
+        record_free(block, tag, routine);
+        return false;
+    }
+    record_free(block, tag, (std::string(routine) + " (Wine's block: freed to the heap that owns it)").c_str());
+    HeapFree(heap, 0, block);
     return true;
 }
 
@@ -87,16 +95,13 @@ void* NT_API thunk_ExAllocatePool3(ULONG64 flags, SIZE_T bytes, ULONG tag, const
                        flags, bytes, tag, "ExAllocatePool3");
 }
 void NT_API thunk_ExFreePool(void* block) {
-    record_free(block, 0, "ExFreePool");
-    if (!to_wine(block, 0)) fn<void NT_API(void*)>(real_ExFreePool)(block);
+    if (!freed_to_wine(block, 0, "ExFreePool")) fn<void NT_API(void*)>(real_ExFreePool)(block);
 }
 void NT_API thunk_ExFreePoolWithTag(void* block, ULONG tag) {
-    record_free(block, tag, "ExFreePoolWithTag");
-    if (!to_wine(block, tag)) fn<void NT_API(void*, ULONG)>(real_ExFreePoolWithTag)(block, tag);
+    if (!freed_to_wine(block, tag, "ExFreePoolWithTag")) fn<void NT_API(void*, ULONG)>(real_ExFreePoolWithTag)(block, tag);
 }
 void NT_API thunk_ExFreePool2(void* block, ULONG tag, const void* params, ULONG count) {
-    record_free(block, tag, "ExFreePool2");
-    fn<void NT_API(void*, ULONG, const void*, ULONG)>(real_ExFreePool2)(block, tag, params, count);
+    if (!freed_to_wine(block, tag, "ExFreePool2")) fn<void NT_API(void*, ULONG, const void*, ULONG)>(real_ExFreePool2)(block, tag, params, count);
 }
 }
 
@@ -116,8 +121,6 @@ const Interposed table[] = {
 };
 #undef NTOSHOST_THUNK
 }  // namespace
-
-void* wine_free_pool_with_tag;
 
 const Interposed* find_interposed(const char* name) {
     for (const auto& t : table)

@@ -157,7 +157,10 @@ void PoolTracker::allocated(std::uint64_t address, std::uint32_t tag, bool paged
 bool PoolTracker::freed(std::uint64_t address, std::uint32_t, const std::string& routine) {
     auto it = live_.find(address);
     if (it == live_.end()) {
-        foreign_frees_.push_back(routine + "(" + hex(address) + ")");
+        // "Routine" or "Routine (what became of the block)": the address goes after the name.
+        const auto space = routine.find(' ');
+        foreign_frees_.push_back(routine.substr(0, space) + "(" + hex(address) + ")" +
+                                 (space == std::string::npos ? "" : routine.substr(space)));
         return false;
     }
     auto& t = tags_[{it->second.tag, it->second.paged}];
@@ -235,7 +238,7 @@ bool Report::consume_line(std::string_view line) {
         pool.allocated(a, static_cast<std::uint32_t>(b), d != 0, static_cast<std::uint32_t>(c), e, std::string(f[6]));
     } else if (kind == "free" && f.size() >= 4 && number(f[1], 16, &a) && number(f[2], 16, &b)) {
         if (auto it = pool.live().find(a); it != pool.live().end()) objects.pool_block_freed(a, it->second.bytes);
-        pool.freed(a, static_cast<std::uint32_t>(b), std::string(f[3]));
+        pool.freed(a, static_cast<std::uint32_t>(b), std::string(split(line, 4)[3]));
     } else if (kind == "lookaside" && f.size() >= 7 && number(f[1], 16, &a) && number(f[3], 16, &b) && number(f[4], 10, &c) &&
                number(f[5], 16, &d) && number(f[6], 16, &e)) {
         LookasideList l;

@@ -50,6 +50,14 @@ enum POOL_TYPE : LONG {
 };
 static_assert(sizeof(POOL_TYPE) == 4);
 
+// The bits the POOL_TYPE values above are made of (windows-behavior.md 3.2): base 0..7 (paged 1,
+// must-succeed 2, cache-aligned 4), session 0x20, no-execute 0x200.
+inline constexpr ULONG POOL_TYPE_PAGED_BIT = 0x1;
+inline constexpr ULONG POOL_TYPE_MUST_SUCCEED_BIT = 0x2;
+inline constexpr ULONG POOL_TYPE_CACHE_ALIGNED_BIT = 0x4;
+inline constexpr ULONG POOL_TYPE_BASE_MASK = 0x7;
+inline constexpr ULONG POOL_TYPE_SESSION_BIT = 0x20;
+
 // Bits a caller may OR into a POOL_TYPE argument (windows-behavior.md 3.2, 4.7).
 inline constexpr ULONG POOL_QUOTA_FAIL_INSTEAD_OF_RAISE = 0x8;
 inline constexpr ULONG POOL_RAISE_IF_ALLOCATION_FAILURE = 0x10;

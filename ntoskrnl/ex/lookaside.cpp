@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "ex/pool.h"
 #include "vf/verifier.h"
 #include "ke/bugcheck.h"
 
@@ -18,15 +19,6 @@ constexpr nt::ULONG_PTR verifier_reinitialized = 0xCA;
 constexpr nt::ULONG_PTR verifier_delete_uninitialized = 0xCB;
 constexpr nt::ULONG_PTR verifier_free_active_list = 0xCC;
 constexpr nt::ULONG_PTR verifier_block_too_small = 0xCD;
-
-// POOL_TYPE bits (windows-behavior.md 3.2).
-constexpr ULONG pool_paged_bit = 0x1;
-constexpr ULONG pool_must_succeed_bit = 0x2;
-constexpr ULONG pool_cache_aligned_bit = 0x4;
-constexpr ULONG pool_quota_fail_instead_of_raise = 0x8;
-constexpr ULONG pool_raise_if_allocation_failure = 0x10;
-constexpr ULONG pool_session_bit = 0x20;
-constexpr ULONG pool_nx_allocation = 0x200;
 
 void verify_initialize(const Registry& registry, const GENERAL_LOOKASIDE_POOL& list, nt::SIZE_T size) {
     if (!vf::enabled()) return;
@@ -62,15 +54,15 @@ void initialize(Registry& registry, GENERAL_LOOKASIDE_POOL& list, nt::PALLOCATE_
     fill(list, pool_type, size, tag);
     list.Allocate = allocate;
     list.Free = free;
-    registry.add(list, (pool_type & pool_paged_bit) != 0);
+    registry.add(list, pool::classify(pool_type).paged);
 }
 
 nt::NTSTATUS validate_ex(ULONG pool_type, ULONG flags) {
     // Project decision (MSDN says only "invalid PoolType"): an Ex list caches blocks of one plain
     // pool, so nonpaged or paged, optionally cache aligned, session or NX; MustSucceed, the request
     // modifiers and unknown bits are rejected.
-    const ULONG allowed = pool_paged_bit | pool_cache_aligned_bit | pool_session_bit | pool_nx_allocation;
-    if ((pool_type & ~allowed) != 0 || (pool_type & pool_must_succeed_bit)) return nt::status::invalid_parameter_4;
+    const ULONG allowed = nt::POOL_TYPE_PAGED_BIT | nt::POOL_TYPE_CACHE_ALIGNED_BIT | nt::POOL_TYPE_SESSION_BIT | nt::POOL_NX_ALLOCATION;
+    if ((pool_type & ~allowed) != 0 || (pool_type & nt::POOL_TYPE_MUST_SUCCEED_BIT)) return nt::status::invalid_parameter_4;
     const ULONG known = nt::EX_LOOKASIDE_LIST_EX_FLAGS_RAISE_ON_FAIL | nt::EX_LOOKASIDE_LIST_EX_FLAGS_FAIL_NO_RAISE;
     // The two flags are mutually exclusive [MSDN:ExInitializeLookasideListEx].
     if ((flags & ~known) != 0 || flags == known) return nt::status::invalid_parameter_5;
@@ -79,8 +71,8 @@ nt::NTSTATUS validate_ex(ULONG pool_type, ULONG flags) {
 
 ULONG ex_type(ULONG pool_type, ULONG flags) {
     ULONG type = pool_type;
-    if (flags & nt::EX_LOOKASIDE_LIST_EX_FLAGS_RAISE_ON_FAIL) type |= pool_raise_if_allocation_failure;
-    if (flags & nt::EX_LOOKASIDE_LIST_EX_FLAGS_FAIL_NO_RAISE) type |= pool_quota_fail_instead_of_raise;
+    if (flags & nt::EX_LOOKASIDE_LIST_EX_FLAGS_RAISE_ON_FAIL) type |= nt::POOL_RAISE_IF_ALLOCATION_FAILURE;
+    if (flags & nt::EX_LOOKASIDE_LIST_EX_FLAGS_FAIL_NO_RAISE) type |= nt::POOL_QUOTA_FAIL_INSTEAD_OF_RAISE;
     return type;
 }
 
@@ -92,7 +84,7 @@ nt::NTSTATUS initialize_ex(Registry& registry, nt::LOOKASIDE_LIST_EX& list, nt::
     fill(list.L, ex_type(pool_type, flags), size, tag);
     list.L.AllocateEx = allocate;
     list.L.FreeEx = free;
-    registry.add(list.L, (pool_type & pool_paged_bit) != 0);
+    registry.add(list.L, pool::classify(pool_type).paged);
     return nt::status::success;
 }
 
@@ -146,7 +138,7 @@ std::size_t format_table(const nt::SYSTEM_LOOKASIDE_INFORMATION* rows, std::size
         const unsigned long long permille =
             r.TotalAllocates ? (1000ull * r.AllocateMisses + r.TotalAllocates / 2) / r.TotalAllocates : 0;
         append(std::snprintf(at(), room(), " %s %-5s %8lu %5u %5u %10lu %10lu %4llu.%llu %10lu %10lu\n", tag,
-                             (r.Type & pool_paged_bit) ? "Paged" : "Nonp", static_cast<unsigned long>(r.Size),
+                             pool::classify(static_cast<ULONG>(r.Type)).paged ? "Paged" : "Nonp", static_cast<unsigned long>(r.Size),
                              r.CurrentDepth, r.MaximumDepth, static_cast<unsigned long>(r.TotalAllocates),
                              static_cast<unsigned long>(r.AllocateMisses), permille / 10, permille % 10,
                              static_cast<unsigned long>(r.TotalFrees), static_cast<unsigned long>(r.FreeMisses)));

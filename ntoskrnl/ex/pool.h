@@ -28,16 +28,16 @@ struct TypeInfo {
     nt::ULONG header_type;   // the header's PoolType for a non-quota block: internal type + 1
 };
 inline TypeInfo classify(nt::ULONG pool_type) {
-    // Request modifiers that do not choose memory: quota-fail-instead-of-raise 0x8, raise 0x10,
-    // cold 0x100 (a hint).
-    const nt::ULONG t = pool_type & ~nt::ULONG{0x8 | 0x10 | 0x100};
-    const nt::ULONG base = t & 0x7;
+    // Request modifiers that do not choose memory: quota-fail-instead-of-raise, raise, cold (a hint).
+    const nt::ULONG t =
+        pool_type & ~(nt::POOL_QUOTA_FAIL_INSTEAD_OF_RAISE | nt::POOL_RAISE_IF_ALLOCATION_FAILURE | nt::POOL_COLD_ALLOCATION);
+    const nt::ULONG base = t & nt::POOL_TYPE_BASE_MASK;
     TypeInfo info{};
-    info.paged = (base & 1) != 0 && base != 3;
+    info.paged = (base & nt::POOL_TYPE_PAGED_BIT) != 0 && base != 3;   // 3: DontUseThisType
     info.must_succeed = base == 2 || base == 6;
-    info.cache_aligned = (base & 4) != 0;
-    info.session = (t & 0x20) != 0;
-    info.arena = info.paged ? Arena::paged : (t & 0x200) ? Arena::nonpaged_nx : Arena::nonpaged;
+    info.cache_aligned = (base & nt::POOL_TYPE_CACHE_ALIGNED_BIT) != 0;
+    info.session = (t & nt::POOL_TYPE_SESSION_BIT) != 0;
+    info.arena = info.paged ? Arena::paged : (t & nt::POOL_NX_ALLOCATION) ? Arena::nonpaged_nx : Arena::nonpaged;
     // Stored as (internal type + 1), 0 meaning free (ReactOS expool.c; windows-behavior.md 3.2):
     // paged 1, cache aligned 4, session 32; the allocator adds quota 8.
     info.header_type = ((info.paged ? 1u : 0u) | (info.cache_aligned ? 4u : 0u) | (info.session ? 0x20u : 0u)) + 1;

@@ -50,7 +50,7 @@ FlagsRequest flags_request(nt::POOL_FLAGS flags, std::size_t bytes, nt::ULONG ta
                           : kinds == nt::POOL_FLAG_NON_PAGED_EXECUTE ? 0u        // NonPagedPool(Execute)
                                                                       : 0x200u;  // NonPagedPoolNx
     if (flags & nt::POOL_FLAG_CACHE_ALIGNED) pool_type |= 4;
-    if (flags & nt::POOL_FLAG_SESSION) pool_type |= 0x20;
+    if (flags & nt::POOL_FLAG_SESSION) pool_type |= nt::POOL_TYPE_SESSION_BIT;
     out.request = Request{bytes, tag, pool_type, classify(pool_type), (flags & nt::POOL_FLAG_USE_QUOTA) != 0};
     out.valid = true;
     return out;

@@ -53,4 +53,69 @@ static inline DWORD winetest_run_self(const char *args, char *out, DWORD size)
     return code;
 }
 
+/* An unhandled-exception filter for children whose exit status must be the exception code (a
+ * structured exception the module raised, such as STATUS_INSUFFICIENT_RESOURCES). */
+static inline LONG WINAPI winetest_exit_with_exception_code(EXCEPTION_POINTERS *ep)
+{
+    TerminateProcess(GetCurrentProcess(), ep->ExceptionRecord->ExceptionCode);
+    return EXCEPTION_CONTINUE_SEARCH;
+}
+
+/* A bug check as a child reported it: an optional first line "ADDR <hex>" (the address the child
+ * misused), then the module's STOP line "*** STOP: 0x%08X (P1,P2,P3,P4) NAME" with the four
+ * parameters as "0x" and pointer-width upper-case hex (the format tests/pe/bugcheck.c checks). */
+struct winetest_stop
+{
+    ULONG64 addr;    /* from the ADDR line; 0 if there was none */
+    BOOL found;      /* a STOP line in exactly that format was printed */
+    BOOL alone;      /* ... and it was the only other line */
+    ULONG code;
+    ULONG64 p[4];
+    char name[64];
+};
+
+/* Reads "0x" and upper-case hex digits at *s; returns how many digits (0: not there). */
+static inline int winetest_read_hex(const char **s, ULONG64 *value)
+{
+    int digits = 0;
+    *value = 0;
+    if (strncmp(*s, "0x", 2)) return 0;
+    for (*s += 2; (**s >= '0' && **s <= '9') || (**s >= 'A' && **s <= 'F'); (*s)++, digits++)
+        *value = *value * 16 + (**s <= '9' ? **s - '0' : **s - 'A' + 10);
+    return digits;
+}
+
+static inline void winetest_parse_stop(const char *out, struct winetest_stop *st)
+{
+    const int width = 2 * sizeof(void *);
+    const char *s = out, *first, *stop;
+    ULONG64 code;
+    unsigned i, n;
+
+    memset(st, 0, sizeof(*st));
+    if (!strncmp(s, "ADDR ", 5))
+    {
+        st->addr = strtoull(s + 5, NULL, 16);
+        s = strchr(s, '\n');
+        s = s ? s + 1 : out + strlen(out);
+    }
+    first = s;
+    if (!(stop = strstr(s, "*** STOP: "))) return;
+    s = stop + 10;
+    if (winetest_read_hex(&s, &code) != 8) return;
+    for (i = 0; i < 4; i++)
+    {
+        if (strncmp(s, i ? "," : " (", i ? 1 : 2)) return;
+        s += i ? 1 : 2;
+        if (winetest_read_hex(&s, &st->p[i]) != width) return;
+    }
+    if (strncmp(s, ") ", 2)) return;
+    for (s += 2, n = 0; *s && *s != '\n' && n + 1 < sizeof(st->name); s++) st->name[n++] = *s;
+    st->name[n] = 0;
+    if (*s != '\n') return;
+    st->code = (ULONG)code;
+    st->found = TRUE;
+    st->alone = stop == first && !s[1];
+}
+
 #endif

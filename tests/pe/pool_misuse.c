@@ -198,65 +198,32 @@ static const char *bug_check_name(DWORD code)
     return code == 0xC2 ? "BAD_POOL_CALLER" : code == 0x19 ? "BAD_POOL_HEADER" : "?";
 }
 
-/* Reads "0x" and hex digits at *s (upper case, as the STOP line has them) and moves past them;
- * *digits gets how many there were (0 if the prefix is missing). */
-static ULONG64 read_hex(const char **s, int *digits)
-{
-    ULONG64 v = 0;
-    *digits = 0;
-    if (strncmp(*s, "0x", 2)) return 0;
-    for (*s += 2; (**s >= '0' && **s <= '9') || (**s >= 'A' && **s <= 'F'); (*s)++, (*digits)++)
-        v = v * 16 + (**s <= '9' ? **s - '0' : **s - 'A' + 10);
-    return v;
-}
-
-static const char *skip_text(const char *s, const char *text)
-{
-    return s && !strncmp(s, text, strlen(text)) ? s + strlen(text) : NULL;
-}
-
 /* Checks the child's output: an optional "ADDR x" line, then exactly one STOP line in the format
  * of tests/pe/bugcheck.c (8-digit code, pointer-width upper-case hex parameters, the name, a
  * newline) carrying the expected values. */
 static void check_stop(const struct misuse_case *c, DWORD exit_code, const char *out)
 {
-    const int width = 2 * sizeof(void *);
-    ULONG64 addr = 0, code, p[4];
-    const char *s = out, *name = bug_check_name(c->code);
-    int digits, format_ok;
+    const char *name = bug_check_name(c->code);
+    struct winetest_stop st;
     unsigned i;
 
-    if (!strncmp(out, "ADDR ", 5))
-    {
-        addr = strtoull(out + 5, NULL, 16);
-        s = strchr(out, '\n');
-        s = s ? s + 1 : out + strlen(out);
-    }
+    winetest_parse_stop(out, &st);
     ok(exit_code == c->code, "exit code %#lx, expected %#lx; output \"%s\"\n", exit_code, c->code, out);
     if (!c->code)
     {
-        ok(!strstr(s, "*** STOP"), "unexpected bug check: \"%s\"\n", out);
+        ok(!strstr(out, "*** STOP"), "unexpected bug check: \"%s\"\n", out);
         return;
     }
-    s = skip_text(s, "*** STOP: ");
-    code = s ? read_hex(&s, &digits) : 0;
-    format_ok = s && digits == 8;
-    for (i = 0; i < 4 && format_ok; i++)
-    {
-        s = skip_text(s, i ? "," : " (");
-        p[i] = s ? read_hex(&s, &digits) : 0;
-        format_ok = s && digits == width;
-    }
-    s = format_ok ? skip_text(skip_text(skip_text(s, ") "), name), "\n") : NULL;
-    ok(s && !*s, "output \"%s\" is not one STOP line with %d-digit parameters and the name %s\n", out, width, name);
-    if (!format_ok) return;
-    ok(code == c->code, "code %#I64x, expected %#lx\n", code, c->code);
+    ok(st.found && st.alone && !strcmp(st.name, name),
+       "output \"%s\" is not one STOP line with %d-digit parameters and the name %s\n", out, (int)(2 * sizeof(void *)), name);
+    if (!st.found) return;
+    ok(st.code == c->code, "code %#lx, expected %#lx\n", st.code, c->code);
     for (i = 0; i < 4; i++)
     {
-        ULONG64 want = c->p[i].kind == ADDR ? addr : c->p[i].value;
-        if (c->p[i].kind == ADDR && !addr) ok(0, "P%u: the child printed no address\n", i + 1);
-        else if (c->p[i].kind == ANY) trace("P%u = %#I64x\n", i + 1, p[i]);
-        else ok(p[i] == want, "P%u = %#I64x, expected %#I64x\n", i + 1, p[i], want);
+        ULONG64 want = c->p[i].kind == ADDR ? st.addr : c->p[i].value;
+        if (c->p[i].kind == ADDR && !st.addr) ok(0, "P%u: the child printed no address\n", i + 1);
+        else if (c->p[i].kind == ANY) trace("P%u = %#I64x\n", i + 1, st.p[i]);
+        else ok(st.p[i] == want, "P%u = %#I64x, expected %#I64x\n", i + 1, st.p[i], want);
     }
 }
 
@@ -308,12 +275,6 @@ static void *raise_case(const char *name)
     return NULL;
 }
 
-static LONG WINAPI raise_exit(EXCEPTION_POINTERS *ep)
-{
-    TerminateProcess(GetCurrentProcess(), ep->ExceptionRecord->ExceptionCode);
-    return EXCEPTION_CONTINUE_SEARCH;
-}
-
 static void test_raise(void)
 {
     static const char *const names[] = {"pool", "tag", "priority", "quota", "quotatag", "pool2_huge", "pool2_tag0",
@@ -340,7 +301,7 @@ START_TEST(pool_misuse)
     if (argc > 3 && !strcmp(argv[1], "child") && !strcmp(argv[2], "raise"))
     {
         void *p;
-        SetUnhandledExceptionFilter(raise_exit);
+        SetUnhandledExceptionFilter(winetest_exit_with_exception_code);
         p = raise_case(argv[3]);
         ExitProcess(p ? 0x7D : 0x7E);
     }

@@ -21,12 +21,6 @@
 #define TAG_QUOTA 0x746f7551 /* 'Quot' */
 static const char memory_management[] = "System\\CurrentControlSet\\Control\\Session Manager\\Memory Management";
 
-static LONG WINAPI exit_with_exception_code(EXCEPTION_POINTERS *ep)
-{
-    TerminateProcess(GetCurrentProcess(), ep->ExceptionRecord->ExceptionCode);
-    return EXCEPTION_CONTINUE_SEARCH;
-}
-
 static void test_current_process(void)
 {
     void *io = pq_IoGetCurrentProcess(), *ps = pq_PsGetCurrentProcess();
@@ -84,31 +78,16 @@ static void child_underflow(void)
 static void test_underflow(void)
 {
     char out[1024];
-    unsigned long long addr = 0, p[4] = {0};
-    unsigned int code = 0;
-    const char *stop;
+    struct winetest_stop st;
     DWORD exit_code = winetest_run_self("child underflow", out, sizeof(out));
 
+    winetest_parse_stop(out, &st);
     ok(exit_code == 0x21, "exit code %#lx, expected QUOTA_UNDERFLOW; output \"%s\"\n", exit_code, out);
-    if (!strncmp(out, "ADDR ", 5)) addr = strtoull(out + 5, NULL, 16);
-    stop = strstr(out, "*** STOP: ");
-    ok(stop != NULL, "no STOP line in \"%s\"\n", out);
-    if (stop)
-    {
-        char *s = (char *)stop + 10;
-        int i;
-        code = strtoul(s, &s, 16);
-        for (i = 0; i < 4 && (*s == ' ' || *s == ',' || *s == '('); i++)
-        {
-            while (*s == ' ' || *s == ',' || *s == '(') s++;
-            p[i] = strtoull(s, &s, 16);
-        }
-    }
-    ok(stop && strstr(stop, ") QUOTA_UNDERFLOW\n") != NULL, "STOP line does not name QUOTA_UNDERFLOW: \"%s\"\n", out);
-    ok(code == 0x21, "code %#x\n", code);
-    ok(addr && p[0] == addr, "P1 %#I64x, expected the process %#I64x\n", p[0], addr);
-    ok(p[1] == 1, "P2 (quota type) %I64u, expected PsPagedPool (1)\n", p[1]);
-    trace("P3 %#I64x P4 %#I64x\n", p[2], p[3]);
+    ok(st.found && st.alone && !strcmp(st.name, "QUOTA_UNDERFLOW"), "not one QUOTA_UNDERFLOW STOP line: \"%s\"\n", out);
+    ok(st.code == 0x21, "code %#lx\n", st.code);
+    ok(st.addr && st.p[0] == st.addr, "P1 %#I64x, expected the process %#I64x\n", st.p[0], st.addr);
+    ok(st.p[1] == 1, "P2 (quota type) %I64u, expected PsPagedPool (1)\n", st.p[1]);
+    trace("P3 %#I64x P4 %#I64x\n", st.p[2], st.p[3]);
 }
 
 /* Child "limit check|raise": runs with PagedPoolQuota = 1 (MB) and no nonpaged limit;
@@ -120,7 +99,7 @@ static void child_limit(const char *what)
 
     if (!strcmp(what, "raise"))
     {
-        SetUnhandledExceptionFilter(exit_with_exception_code);
+        SetUnhandledExceptionFilter(winetest_exit_with_exception_code);
         pq_PsChargePoolQuota(process, PD_PagedPool, 2 << 20);
         ExitProcess(0x7D); /* returned instead of raising */
     }

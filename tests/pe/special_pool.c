@@ -49,12 +49,6 @@ static void report(const void *p)
     fflush(stdout);
 }
 
-static LONG WINAPI exit_with_exception_code(EXCEPTION_POINTERS *ep)
-{
-    TerminateProcess(GetCurrentProcess(), ep->ExceptionRecord->ExceptionCode);
-    return EXCEPTION_CONTINUE_SEARCH;
-}
-
 static void run_child(const char *name)
 {
     unsigned char *p, *reserved;
@@ -64,7 +58,7 @@ static void run_child(const char *name)
     {
         /* What a write to reserved, uncommitted memory raises here: an access violation on
          * Windows and Wine; 32-bit Wine under qemu-user reports an illegal instruction. */
-        SetUnhandledExceptionFilter(exit_with_exception_code);
+        SetUnhandledExceptionFilter(winetest_exit_with_exception_code);
         reserved = VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);
         *(volatile unsigned char *)reserved = 1;
         ExitProcess(0x7F);
@@ -105,27 +99,16 @@ static void run_child(const char *name)
 
 static void check(const struct special_case *c, DWORD exit_code, const char *out)
 {
-    ULONG64 addr = 0, p[4] = {0};
-    unsigned long code = 0;
-    const char *stop = strstr(out, "*** STOP: ");
-    char *s;
-    int i;
+    struct winetest_stop st;
 
+    winetest_parse_stop(out, &st);
     ok(exit_code == c->code, "exit code %#lx, expected %#lx; output \"%s\"\n", exit_code, c->code, out);
-    if (!strncmp(out, "ADDR ", 5)) addr = strtoull(out + 5, NULL, 16);
-    ok(stop != NULL, "no STOP line: \"%s\"\n", out);
-    if (!stop) return;
-    s = (char *)stop + 10;
-    code = strtoul(s, &s, 16);
-    for (i = 0; i < 4; i++)
-    {
-        while (*s == ' ' || *s == ',' || *s == '(') s++;
-        p[i] = strtoull(s, &s, 16);
-    }
-    ok(code == c->code, "code %#lx\n", code);
-    if (c->p1_is_addr) ok(addr && p[0] == addr, "P1 %#I64x, expected %#I64x\n", p[0], addr);
-    if (c->p2 != ~0ull) ok(p[1] == c->p2, "P2 %#I64x, expected %#I64x\n", p[1], c->p2);
-    if (c->p4 != ~0ull) ok(p[3] == c->p4, "P4 %#I64x, expected %#I64x\n", p[3], c->p4);
+    ok(st.found && st.alone, "not one STOP line: \"%s\"\n", out);
+    if (!st.found) return;
+    ok(st.code == c->code, "code %#lx\n", st.code);
+    if (c->p1_is_addr) ok(st.addr && st.p[0] == st.addr, "P1 %#I64x, expected %#I64x\n", st.p[0], st.addr);
+    if (c->p2 != ~0ull) ok(st.p[1] == c->p2, "P2 %#I64x, expected %#I64x\n", st.p[1], c->p2);
+    if (c->p4 != ~0ull) ok(st.p[3] == c->p4, "P4 %#I64x, expected %#I64x\n", st.p[3], c->p4);
 }
 
 START_TEST(special_pool)

@@ -119,8 +119,32 @@ inline SLIST_ENTRY* push(SLIST_HEADER* h, SLIST_ENTRY* entry) {
     }
 }
 #else
-// i386: the same on the header's two 32-bit words {Next} and {Depth | Sequence << 16}, which keeps
-// the 64-bit arithmetic (and register spills around cmpxchg8b) off the hot path.
+// i386: the same on the header's two 32-bit words {Next} and {Depth | Sequence << 16}.
+#if defined(_WIN32) && defined(__i386__)
+// In the PE module the loop is written out: cmpxchg8b wants EDX:EAX and ECX:EBX, and the
+// compiler's version spilled half of them to the stack on every pass, which doubled the cost
+// of the lookaside hit path under emulation (bench/README.md). A failed cmpxchg8b leaves the
+// current header in EDX:EAX, so a retry starts from there.
+inline SLIST_ENTRY* push(SLIST_HEADER* h, SLIST_ENTRY* entry) {
+    std::uint32_t first, counts, new_counts, sequence;
+    __asm__ volatile(
+        "mov (%[h]), %%eax\n\t"
+        "mov 4(%[h]), %%edx\n"
+        "1:\n\t"
+        "mov %%eax, (%%ebx)\n\t"            // entry->Next = first
+        "lea 1(%%edx), %%ecx\n\t"           // Depth + 1 (16 bits) ...
+        "movzwl %%cx, %%ecx\n\t"
+        "lea 0x10000(%%edx), %[seq]\n\t"    // ... and Sequence + 1 (16 bits)
+        "and $0xFFFF0000, %[seq]\n\t"
+        "or %[seq], %%ecx\n\t"
+        "lock cmpxchg8b (%[h])\n\t"
+        "jnz 1b"
+        : "=&a"(first), "=&d"(counts), "=&c"(new_counts), [seq] "=&r"(sequence)
+        : [h] "r"(h), "b"(entry)
+        : "memory", "cc");
+    return reinterpret_cast<SLIST_ENTRY*>(first);
+}
+#else
 inline SLIST_ENTRY* push(SLIST_HEADER* h, SLIST_ENTRY* entry) {
     auto* words = reinterpret_cast<const std::uint32_t*>(h);
     for (;;) {
@@ -134,6 +158,7 @@ inline SLIST_ENTRY* push(SLIST_HEADER* h, SLIST_ENTRY* entry) {
             return reinterpret_cast<SLIST_ENTRY*>(first);
     }
 }
+#endif
 #endif
 
 // Pushes the chain first..last (linked through Next, `count` entries) in one step.
@@ -166,6 +191,47 @@ inline SLIST_ENTRY* pop(SLIST_HEADER* h) {
         State n{next, static_cast<USHORT>(s.depth - 1), s.sequence};
         if (compare_exchange(h, old, encode(n))) return reinterpret_cast<SLIST_ENTRY*>(s.next);
     }
+}
+#elif defined(_WIN32) && defined(__i386__)
+// The loop written out, as push above. The load of first->Next is the guarded one of
+// platform::read_pointer_guarded: the "SLGT" NOP before it and the "SLGR" NOP before the resume
+// point are what the module's vectored handler looks for. At the resume point the snapshot in
+// EDX:EAX is compared with the header again: changed, start over; unchanged, the entry itself is
+// bad memory, and the unmarked load faults for real.
+inline SLIST_ENTRY* pop(SLIST_HEADER* h) {
+    std::uint32_t first, counts, new_counts, next, sequence;
+    __asm__ volatile(
+        "mov 4(%[h]), %%edx\n\t"
+        "mov (%[h]), %%eax\n"
+        "1:\n\t"
+        "test %%eax, %%eax\n\t"
+        "jz 3f\n\t"
+        ".byte 0x0f, 0x1f, 0x80, 0x53, 0x4c, 0x47, 0x54\n\t"   // nopl "SLGT"(%%eax): a guarded load follows
+        "mov (%%eax), %%ebx\n\t"
+        "jmp 2f\n\t"
+        ".byte 0x0f, 0x1f, 0x80, 0x53, 0x4c, 0x47, 0x52\n\t"   // nopl "SLGR"(%%eax): the resume point follows
+        "cmp (%[h]), %%eax\n\t"
+        "jne 4f\n\t"
+        "cmp 4(%[h]), %%edx\n\t"
+        "jne 4f\n\t"
+        "mov (%%eax), %%ebx\n"                                 // unmarked: faults for real
+        "4:\n\t"
+        "mov 4(%[h]), %%edx\n\t"
+        "mov (%[h]), %%eax\n\t"
+        "jmp 1b\n"
+        "2:\n\t"
+        "lea -1(%%edx), %%ecx\n\t"          // Depth - 1 (16 bits), Sequence kept
+        "movzwl %%cx, %%ecx\n\t"
+        "mov %%edx, %[seq]\n\t"
+        "and $0xFFFF0000, %[seq]\n\t"
+        "or %[seq], %%ecx\n\t"
+        "lock cmpxchg8b (%[h])\n\t"
+        "jnz 1b\n"
+        "3:"
+        : "=&a"(first), "=&d"(counts), "=&c"(new_counts), "=&b"(next), [seq] "=&r"(sequence)
+        : [h] "r"(h)
+        : "memory", "cc");
+    return reinterpret_cast<SLIST_ENTRY*>(first);
 }
 #else
 inline SLIST_ENTRY* pop(SLIST_HEADER* h) {

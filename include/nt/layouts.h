@@ -14,6 +14,7 @@
 
 #include <cstdint>
 
+#include "ke_layouts.h"
 #include "pool.h"
 #include "types.h"
 
@@ -171,13 +172,9 @@ inline constexpr USHORT EX_MAXIMUM_LOOKASIDE_DEPTH_BASE = 256;
 inline constexpr USHORT EX_MAXIMUM_LOOKASIDE_DEPTH_LIMIT = 1024;
 
 // ---------------------------------------------------------------------------------------------
-// FAST_MUTEX (windows-behavior.md 4.1): only its size matters here (the obsolete x86
-// PAGED_LOOKASIDE_LIST lock), so it is an opaque blob of the right size and alignment.
-struct FAST_MUTEX {
-  ULONG_PTR Opaque[is_64bit ? 7 : 8];
-};
+// FAST_MUTEX (nt/ke_layouts.h; windows-behavior.md 4.1): here only its size matters (the obsolete
+// x86 PAGED_LOOKASIDE_LIST lock).
 using PFAST_MUTEX = FAST_MUTEX*;
-static_assert(sizeof(FAST_MUTEX) == (is_64bit ? 56 : 32));
 static_assert(alignof(FAST_MUTEX) == (is_64bit ? 8 : 4));
 
 // ---------------------------------------------------------------------------------------------

@@ -15,16 +15,13 @@ using nt::KSPIN_LOCK;
 NT_EXPORT void NT_API KeAcquireSpinLockAtDpcLevel(KSPIN_LOCK* lock) { ke::acquire_spin_lock_at_dpc(lock); }
 NT_EXPORT void NT_API KeReleaseSpinLockFromDpcLevel(KSPIN_LOCK* lock) { ke::release_spin_lock_from_dpc(lock); }
 
-// In-stack queued spin locks at DISPATCH_LEVEL (Wine's i386 hal.dll imports both). The handle
-// records the lock; the lock word itself is taken exactly as an ordinary spin lock's (a driver
-// must not mix the two kinds on one lock, so no FIFO hand-off is needed for correctness).
+// In-stack queued spin locks at DISPATCH_LEVEL (Wine's i386 hal.dll imports both): a FIFO queue
+// through the caller's KLOCK_QUEUE_HANDLE (ke/spin_lock.h).
 NT_EXPORT void NT_FASTCALL KeAcquireInStackQueuedSpinLockAtDpcLevel(KSPIN_LOCK* lock, nt::KLOCK_QUEUE_HANDLE* handle) {
-    handle->LockQueue.Next = nullptr;
-    handle->LockQueue.Lock = lock;
-    ke::acquire_spin_lock_at_dpc(lock);
+    ke::acquire_queued_spin_lock_at_dpc(lock, handle);
 }
 NT_EXPORT void NT_FASTCALL KeReleaseInStackQueuedSpinLockFromDpcLevel(nt::KLOCK_QUEUE_HANDLE* handle) {
-    ke::release_spin_lock_from_dpc(handle->LockQueue.Lock);
+    ke::release_queued_spin_lock_from_dpc(handle);
 }
 
 NT_EXPORT void NT_FASTCALL ExAcquireFastMutexUnsafe(nt::FAST_MUTEX* mutex) { ex::acquire_fast_mutex_unsafe(mutex); }

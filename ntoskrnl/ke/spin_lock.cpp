@@ -31,4 +31,16 @@ void spin_until_acquired(nt::KSPIN_LOCK* lock, nt::KSPIN_LOCK owner) {
     }
 }
 
+// A queued waiter spins on its own entry (no shared cache line), yielding after a short spin for
+// the same reason.
+void wait_for_queued_hand_off(nt::KSPIN_LOCK_QUEUE* entry) {
+    for (unsigned spins = 0; lock_field_of(entry).load(std::memory_order_acquire) & lock_queue_wait; ++spins)
+        if (spins > 64) platform::yield_thread();
+}
+
+void wait_for_queued_successor(nt::KSPIN_LOCK_QUEUE* entry) {
+    for (unsigned spins = 0; !next_of(entry).load(std::memory_order_acquire); ++spins)
+        if (spins > 64) platform::yield_thread();
+}
+
 }  // namespace ke

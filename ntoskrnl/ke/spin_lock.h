@@ -25,6 +25,7 @@
 
 #include "ke/bugcheck.h"
 #include "ke/irql.h"
+#include "nt/ke_layouts.h"
 #include "nt/types.h"
 #include "platform/platform.h"
 
@@ -81,6 +82,69 @@ inline nt::KIRQL acquire_spin_lock(nt::KSPIN_LOCK* lock) {
 inline void release_spin_lock(nt::KSPIN_LOCK* lock, nt::KIRQL previous) {
     release_spin_lock_from_dpc(lock);
     lower_irql(previous);
+}
+
+// ---- In-stack queued spin locks (KeAcquireInStackQueuedSpinLock*, KLOCK_QUEUE_HANDLE) ----
+// A FIFO queue lock: the KSPIN_LOCK holds the address of the last waiter's KSPIN_LOCK_QUEUE (0
+// when free), and each waiter spins on its own entry. The entry's Lock field is the lock's
+// address; its low bits are wdm.h's LOCK_QUEUE_WAIT (1: queued behind another entry, still
+// waiting) and LOCK_QUEUE_OWNER (2: handed the lock by the previous owner). An uncontended
+// acquire leaves the field as the plain address, as the handle's documented contents say. An
+// ordinary acquire of the same lock (a driver must not mix the kinds; KeTestSpinLock-style reads
+// may look) sees a non-zero word and waits.
+inline constexpr nt::ULONG_PTR lock_queue_wait = 1;
+inline constexpr nt::ULONG_PTR lock_queue_owner = 2;
+
+void wait_for_queued_hand_off(nt::KSPIN_LOCK_QUEUE* entry);
+void wait_for_queued_successor(nt::KSPIN_LOCK_QUEUE* entry);
+
+inline std::atomic_ref<nt::KSPIN_LOCK_QUEUE*> next_of(nt::KSPIN_LOCK_QUEUE* entry) {
+    return std::atomic_ref<nt::KSPIN_LOCK_QUEUE*>(*const_cast<nt::KSPIN_LOCK_QUEUE**>(&entry->Next));
+}
+// The entry's Lock field: the lock's address with the two flag bits.
+struct LockField {
+    std::atomic_ref<nt::KSPIN_LOCK*> field;
+    nt::ULONG_PTR load(std::memory_order order) const { return reinterpret_cast<nt::ULONG_PTR>(field.load(order)); }
+    void store(nt::ULONG_PTR value, std::memory_order order) const {
+        field.store(reinterpret_cast<nt::KSPIN_LOCK*>(value), order);
+    }
+};
+inline LockField lock_field_of(nt::KSPIN_LOCK_QUEUE* entry) {
+    return {std::atomic_ref<nt::KSPIN_LOCK*>(*const_cast<nt::KSPIN_LOCK**>(&entry->Lock))};
+}
+
+// KeAcquireInStackQueuedSpinLockAtDpcLevel: joins the queue; returns once this entry owns it.
+inline void acquire_queued_spin_lock_at_dpc(nt::KSPIN_LOCK* lock, nt::KLOCK_QUEUE_HANDLE* handle) {
+    nt::KSPIN_LOCK_QUEUE* entry = &handle->LockQueue;
+    const auto address = reinterpret_cast<nt::ULONG_PTR>(lock);
+    next_of(entry).store(nullptr, std::memory_order_relaxed);
+    lock_field_of(entry).store(address, std::memory_order_relaxed);
+    const auto previous = lock_word(lock).exchange(reinterpret_cast<nt::KSPIN_LOCK>(entry), std::memory_order_acq_rel);
+    if (previous == 0) return;
+    // Queued behind the previous tail: mark this entry waiting before linking it in.
+    lock_field_of(entry).store(address | lock_queue_wait, std::memory_order_relaxed);
+    next_of(reinterpret_cast<nt::KSPIN_LOCK_QUEUE*>(previous)).store(entry, std::memory_order_release);
+    wait_for_queued_hand_off(entry);
+}
+
+// KeReleaseInStackQueuedSpinLockFromDpcLevel: frees the lock, or hands it to the next waiter.
+// A handle that does not hold its lock stops with SPIN_LOCK_NOT_OWNED, as ordinary locks do.
+inline void release_queued_spin_lock_from_dpc(nt::KLOCK_QUEUE_HANDLE* handle) {
+    nt::KSPIN_LOCK_QUEUE* entry = &handle->LockQueue;
+    const nt::ULONG_PTR field = lock_field_of(entry).load(std::memory_order_relaxed);
+    auto* lock = reinterpret_cast<nt::KSPIN_LOCK*>(field & ~(lock_queue_wait | lock_queue_owner));
+    if (field & lock_queue_wait) spin_lock_not_owned(lock);
+    lock_field_of(entry).store(reinterpret_cast<nt::ULONG_PTR>(lock), std::memory_order_relaxed);
+    nt::KSPIN_LOCK_QUEUE* next = next_of(entry).load(std::memory_order_acquire);
+    if (!next) {
+        auto expected = reinterpret_cast<nt::KSPIN_LOCK>(entry);
+        if (lock_word(lock).compare_exchange_strong(expected, 0, std::memory_order_release)) return;
+        if (expected == 0) spin_lock_not_owned(lock);   // nobody holds it: this handle never did
+        wait_for_queued_successor(entry);               // a waiter swapped itself in and is linking
+        next = next_of(entry).load(std::memory_order_acquire);
+    }
+    next_of(entry).store(nullptr, std::memory_order_relaxed);
+    lock_field_of(next).store(reinterpret_cast<nt::ULONG_PTR>(lock) | lock_queue_owner, std::memory_order_release);
 }
 
 // RAII for the module's own callers (ExInterlocked* routines, zones).

@@ -84,6 +84,77 @@ TEST(FastMutex, UnsafeAcquireAndReleaseFollowTheCountProtocol) {
     EXPECT_EQ(mutex.Owner, nullptr);
 }
 
+// In-stack queued spin locks: the lock word names the tail entry, the uncontended owner's entry
+// records the lock, and release frees the word again.
+TEST(QueuedSpinLock, TheWordNamesTheOwnerAndReleaseFreesIt) {
+    nt::KSPIN_LOCK lock = 0;
+    nt::KLOCK_QUEUE_HANDLE handle{};
+    ke::acquire_queued_spin_lock_at_dpc(&lock, &handle);
+    EXPECT_EQ(lock, reinterpret_cast<nt::KSPIN_LOCK>(&handle.LockQueue));
+    EXPECT_EQ(handle.LockQueue.Lock, &lock);
+    EXPECT_EQ(handle.LockQueue.Next, nullptr);
+    ke::release_queued_spin_lock_from_dpc(&handle);
+    EXPECT_EQ(lock, 0u);
+    EXPECT_EQ(handle.LockQueue.Lock, &lock);
+}
+
+// Waiters get the lock in the order they queued (what makes it a queued lock).
+TEST(QueuedSpinLock, WaitersAcquireInArrivalOrder) {
+    nt::KSPIN_LOCK lock = 0;
+    nt::KLOCK_QUEUE_HANDLE owner{};
+    ke::acquire_queued_spin_lock_at_dpc(&lock, &owner);
+    constexpr int waiters = 4;
+    nt::KLOCK_QUEUE_HANDLE handles[waiters]{};
+    std::vector<int> order;   // appended under the lock
+    std::vector<std::thread> pool;
+    for (int i = 0; i < waiters; ++i) {
+        pool.emplace_back([&, i] {
+            ke::acquire_queued_spin_lock_at_dpc(&lock, &handles[i]);
+            // Handed over by the previous owner: LOCK_QUEUE_OWNER, not LOCK_QUEUE_WAIT.
+            EXPECT_EQ(reinterpret_cast<nt::ULONG_PTR>(handles[i].LockQueue.Lock), reinterpret_cast<nt::ULONG_PTR>(&lock) | 2);
+            order.push_back(i);
+            ke::release_queued_spin_lock_from_dpc(&handles[i]);
+        });
+        // The next thread starts only once this one is the queue's tail.
+        while (std::atomic_ref<nt::KSPIN_LOCK>(lock).load() != reinterpret_cast<nt::KSPIN_LOCK>(&handles[i].LockQueue))
+            std::this_thread::yield();
+    }
+    ke::release_queued_spin_lock_from_dpc(&owner);
+    for (auto& th : pool) th.join();
+    EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
+    EXPECT_EQ(lock, 0u);
+}
+
+TEST(QueuedSpinLock, ExcludesOtherThreads) {
+    nt::KSPIN_LOCK lock = 0;
+    long counter = 0;   // guarded by lock; TSan reports a race if exclusion fails
+    constexpr int threads = 4, rounds = 20000;
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back([&] {
+            for (int i = 0; i < rounds; ++i) {
+                nt::KLOCK_QUEUE_HANDLE handle;
+                ke::acquire_queued_spin_lock_at_dpc(&lock, &handle);
+                ++counter;
+                ke::release_queued_spin_lock_from_dpc(&handle);
+            }
+        });
+    for (auto& th : pool) th.join();
+    EXPECT_EQ(counter, long{threads} * rounds);
+    EXPECT_EQ(lock, 0u);
+}
+
+TEST(SpinLockDeathTest, ReleasingAQueuedLockNotHeldStopsWith0x10) {
+    EXPECT_EXIT(
+        {
+            nt::KSPIN_LOCK lock = 0;
+            nt::KLOCK_QUEUE_HANDLE handle{};
+            handle.LockQueue.Lock = &lock;
+            ke::release_queued_spin_lock_from_dpc(&handle);
+        },
+        testing::ExitedWithCode(0x10), "SPIN_LOCK_NOT_OWNED");
+}
+
 TEST(SpinLockDeathTest, RaisingBelowTheCurrentIrqlStopsWith0x09) {
     EXPECT_EXIT(
         {

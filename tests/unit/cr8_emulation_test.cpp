@@ -63,8 +63,10 @@ TEST(Cr8Emulation, WriteFromEveryRegisterSetsTheIrqlToItsLowFourBits) {
         const auto irql = ke::cr8::apply(*access, regs.file(), 0);
         ASSERT_TRUE(irql);
         EXPECT_EQ(*irql, static_cast<nt::KIRQL>(gpr ^ 0x5));
-        for (unsigned other = 0; other < 16; ++other)
-            if (other != gpr) EXPECT_EQ(regs.value[other], 0x10u + other) << names[other];
+        for (unsigned other = 0; other < 16; ++other) {
+            if (other == gpr) continue;
+            EXPECT_EQ(regs.value[other], 0x10u + other) << names[other];
+        }
         EXPECT_EQ(regs.value[gpr], 0xFFFFFFFF00000000ull | 0x20 | (gpr ^ 0x5));   // a write leaves the source
     }
 }

@@ -281,8 +281,8 @@ std::size_t read_code_bytes(std::uintptr_t address, std::uint8_t* out, std::size
 // __readcr8/__writecr8): privileged, so user mode refuses it. x86_64 Wine reports it as
 // EXCEPTION_PRIV_INSTRUCTION (measured); an access violation or an illegal instruction is decoded
 // too (Wine's own ntoskrnl.exe emulates on privileged instructions and access violations alike):
-// the bytes at the instruction pointer decide. Carried out on the emulated IRQL (ke/irql.h), the IRQL the
-// module's exports read and write, so the inlines and the exports agree.
+// the bytes at the instruction pointer decide. Carried out on the emulated IRQL (ke/irql.h),
+// which the module's exports read and write, so the inlines and the exports agree.
 bool emulate_cr8_access(EXCEPTION_POINTERS* info) {
     const DWORD code = info->ExceptionRecord->ExceptionCode;
     if (code != EXCEPTION_PRIV_INSTRUCTION && code != EXCEPTION_ACCESS_VIOLATION && code != EXCEPTION_ILLEGAL_INSTRUCTION)

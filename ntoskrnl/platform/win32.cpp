@@ -7,6 +7,8 @@
 
 #include <atomic>
 
+#include "ke/cr8_emulation.h"
+#include "ke/irql.h"
 #include "platform/platform.h"
 
 extern "C" {
@@ -79,28 +81,13 @@ bool environment_flag(const char* name) {
 }
 
 namespace {
-
+// Called by the module's vectored handler (below), installed at load by install_fault_handlers.
 std::atomic<AccessFaultHandler> fault_handler{nullptr};
-
-LONG CALLBACK on_exception(EXCEPTION_POINTERS* info) {
-    const EXCEPTION_RECORD* r = info->ExceptionRecord;
-    if (r->ExceptionCode != EXCEPTION_ACCESS_VIOLATION || r->NumberParameters < 2) return EXCEPTION_CONTINUE_SEARCH;
-    AccessFaultHandler handler = fault_handler.load(std::memory_order_acquire);
-    // ExceptionInformation[0]: 0 read, 1 write, 8 execute; [1] the address.
-    if (handler && handler(static_cast<std::uintptr_t>(r->ExceptionInformation[1]), r->ExceptionInformation[0] == 1,
-                           reinterpret_cast<std::uintptr_t>(r->ExceptionAddress)))
-        return EXCEPTION_CONTINUE_EXECUTION;   // not reached: the handler bug checks
-    return EXCEPTION_CONTINUE_SEARCH;
-}
-
 }  // namespace
 
 void install_access_fault_handler(AccessFaultHandler handler) {
     AccessFaultHandler expected = nullptr;
-    // A vectored handler runs before any frame-based one, so a driver's __try cannot swallow a
-    // special-pool fault (Windows does not let it either: bug check 0xCC's remarks). Last among
-    // vectored handlers: the module's own fault-tolerant reads (the SList pop) resume first.
-    if (fault_handler.compare_exchange_strong(expected, handler)) AddVectoredExceptionHandler(0, on_exception);
+    if (fault_handler.compare_exchange_strong(expected, handler)) install_fault_handlers();
 }
 
 extern "C" IMAGE_DOS_HEADER __ImageBase;
@@ -218,63 +205,141 @@ void wake_event_signal(WakeEvent* e) { SetEvent(reinterpret_cast<HANDLE>(e)); }
 
 }  // namespace platform
 
-// ---- Fault-tolerant pointer read (the SList pop hazard, ex/slist.h) ----
-// read_pointer_guarded (platform.h) marks its load with a NOP carrying "SLGT" right before it and
-// its resume point with one carrying "SLGR". The vectored handler below moves a thread that
-// faulted on a marked load to the resume point, where the read reports false. Windows resumes a
-// faulting SList pop the same way (from the start of the pop).
+// ---- The module's vectored exception handler ----
+// One handler, registered once at module load, tries in turn:
+//  1. the SList pop's fault-tolerant read (the module's own code: resume it);
+//  2. on x86_64, a driver's move to or from CR8 (emulate it on the emulated IRQL);
+//  3. the special pool's access faults (bug check).
+// A vectored handler runs before any frame-based one, so a driver's __try cannot swallow a
+// special-pool fault (Windows does not let it either: bug check 0xCC's remarks), nor see the
+// exception of an emulated CR8 access (on Windows there is none).
 namespace {
+
+// Fault-tolerant pointer read (the SList pop hazard, ex/slist.h): read_pointer_guarded
+// (platform.h) marks its load with a NOP carrying "SLGT" right before it and its resume point
+// with one carrying "SLGR". A thread that faulted on a marked load moves to the resume point,
+// where the read reports false. Windows resumes a faulting SList pop the same way (from the start
+// of the pop).
 constexpr unsigned char guard_marker[] = {0x0f, 0x1f, 0x80, 'S', 'L', 'G', 'T'};
 constexpr unsigned char resume_marker[] = {0x0f, 0x1f, 0x80, 'S', 'L', 'G', 'R'};
 constexpr std::size_t marker_size = sizeof(guard_marker);
 constexpr std::size_t resume_search_bytes = 32;   // load + mov + jmp fit well inside
-// The module's image: only faults of its own code are looked at, so the handler never reads
-// bytes around an instruction pointer that is not mapped code.
+// The module's image: only faults of its own code are looked at there, so the markers are never
+// searched for around an instruction pointer that is not mapped code.
 std::uintptr_t image_begin, image_end;
-}  // namespace
 
-namespace platform {
-namespace {
+#if defined(__x86_64__)
+DWORD64& instruction_pointer(CONTEXT* c) { return c->Rip; }
+#else
+DWORD& instruction_pointer(CONTEXT* c) { return c->Eip; }
+#endif
 
-LONG CALLBACK slist_fault_handler(EXCEPTION_POINTERS* info) {
+bool resume_guarded_read(EXCEPTION_POINTERS* info) {
     // A fault of that one load, whatever it is reported as: 32-bit Wine under qemu-user reports a
     // read of released memory as an illegal instruction (measured), Windows as an access
     // violation or an in-page error.
     const DWORD code = info->ExceptionRecord->ExceptionCode;
     if (code != EXCEPTION_ACCESS_VIOLATION && code != EXCEPTION_IN_PAGE_ERROR && code != EXCEPTION_ILLEGAL_INSTRUCTION)
-        return EXCEPTION_CONTINUE_SEARCH;
-#if defined(__x86_64__)
-    DWORD64& ip = info->ContextRecord->Rip;
-#else
-    DWORD& ip = info->ContextRecord->Eip;
-#endif
+        return false;
+    auto& ip = instruction_pointer(info->ContextRecord);
     // The code bytes around ip are our own, mapped (the fault is the load's data access).
     const auto at = static_cast<std::uintptr_t>(ip);
-    if (at < image_begin + marker_size || at + resume_search_bytes + marker_size > image_end)
-        return EXCEPTION_CONTINUE_SEARCH;
-    const auto* code_at = reinterpret_cast<const unsigned char*>(static_cast<std::uintptr_t>(ip));
-    if (std::memcmp(code_at - marker_size, guard_marker, marker_size) != 0) return EXCEPTION_CONTINUE_SEARCH;
+    if (at < image_begin + marker_size || at + resume_search_bytes + marker_size > image_end) return false;
+    const auto* code_at = reinterpret_cast<const unsigned char*>(at);
+    if (std::memcmp(code_at - marker_size, guard_marker, marker_size) != 0) return false;
     for (std::size_t i = 0; i < resume_search_bytes; ++i) {
         if (std::memcmp(code_at + i, resume_marker, marker_size) == 0) {
-            ip = static_cast<std::uintptr_t>(ip) + i + marker_size;
-            return EXCEPTION_CONTINUE_EXECUTION;
+            ip = at + i + marker_size;
+            return true;
         }
     }
+    return false;
+}
+
+#if defined(__x86_64__)
+// Copies up to `size` bytes at `address` into out, stopping at the first byte that is not in
+// committed, readable memory (an instruction pointer that faulted may point anywhere, e.g. after
+// a jump to an unmapped page). Returns the number of bytes copied.
+std::size_t read_code_bytes(std::uintptr_t address, std::uint8_t* out, std::size_t size) {
+    constexpr DWORD readable = PAGE_READONLY | PAGE_READWRITE | PAGE_WRITECOPY | PAGE_EXECUTE_READ |
+                               PAGE_EXECUTE_READWRITE | PAGE_EXECUTE_WRITECOPY;
+    std::size_t got = 0;
+    while (got < size) {
+        MEMORY_BASIC_INFORMATION mbi;
+        const auto at = address + got;
+        if (at < address || VirtualQuery(reinterpret_cast<LPCVOID>(at), &mbi, sizeof(mbi)) == 0) break;
+        if (mbi.State != MEM_COMMIT || (mbi.Protect & (PAGE_GUARD | PAGE_NOACCESS)) || !(mbi.Protect & readable)) break;
+        const auto region_end = reinterpret_cast<std::uintptr_t>(mbi.BaseAddress) + mbi.RegionSize;
+        const std::size_t n = region_end - at < size - got ? static_cast<std::size_t>(region_end - at) : size - got;
+        std::memcpy(out + got, reinterpret_cast<const void*>(at), n);
+        got += n;
+    }
+    return got;
+}
+
+// A driver's `mov %cr8, reg` / `mov reg, %cr8` (the x64 DDK's IRQL inlines, MSVC's
+// __readcr8/__writecr8): privileged, so user mode refuses it. x86_64 Wine reports it as
+// EXCEPTION_PRIV_INSTRUCTION (measured); an access violation or an illegal instruction is decoded
+// too (Wine's own ntoskrnl.exe emulates on privileged instructions and access violations alike):
+// the bytes at the instruction pointer decide. Carried out on the emulated IRQL (ke/irql.h),
+// which the module's exports read and write, so the inlines and the exports agree.
+bool emulate_cr8_access(EXCEPTION_POINTERS* info) {
+    const DWORD code = info->ExceptionRecord->ExceptionCode;
+    if (code != EXCEPTION_PRIV_INSTRUCTION && code != EXCEPTION_ACCESS_VIOLATION && code != EXCEPTION_ILLEGAL_INSTRUCTION)
+        return false;
+    CONTEXT* c = info->ContextRecord;
+    std::uint8_t bytes[ke::cr8::max_length];
+    const std::size_t got = read_code_bytes(static_cast<std::uintptr_t>(c->Rip), bytes, sizeof(bytes));
+    const auto access = ke::cr8::decode(bytes, got);
+    if (!access) return false;
+    // CONTEXT's general registers by encoded register number.
+    const ke::cr8::RegisterFile regs{{&c->Rax, &c->Rcx, &c->Rdx, &c->Rbx, &c->Rsp, &c->Rbp, &c->Rsi, &c->Rdi, &c->R8,
+                                      &c->R9, &c->R10, &c->R11, &c->R12, &c->R13, &c->R14, &c->R15}};
+    if (const auto irql = ke::cr8::apply(*access, regs, ke::current_irql())) ke::set_irql(*irql);
+    c->Rip += access->length;
+    return true;
+}
+#endif
+
+// Access faults the special pool owns (install_access_fault_handler); the handler does not
+// return for those (it bug checks).
+bool special_pool_fault(EXCEPTION_POINTERS* info) {
+    const EXCEPTION_RECORD* r = info->ExceptionRecord;
+    if (r->ExceptionCode != EXCEPTION_ACCESS_VIOLATION || r->NumberParameters < 2) return false;
+    const platform::AccessFaultHandler handler = platform::fault_handler.load(std::memory_order_acquire);
+    // ExceptionInformation[0]: 0 read, 1 write, 8 execute; [1] the address.
+    return handler && handler(static_cast<std::uintptr_t>(r->ExceptionInformation[1]), r->ExceptionInformation[0] == 1,
+                              reinterpret_cast<std::uintptr_t>(r->ExceptionAddress));
+}
+
+LONG CALLBACK dispatch_exception(EXCEPTION_POINTERS* info) {
+    if (resume_guarded_read(info)) return EXCEPTION_CONTINUE_EXECUTION;
+#if defined(__x86_64__)
+    if (emulate_cr8_access(info)) return EXCEPTION_CONTINUE_EXECUTION;
+#endif
+    if (special_pool_fault(info)) return EXCEPTION_CONTINUE_EXECUTION;   // not reached: it bug checks
     return EXCEPTION_CONTINUE_SEARCH;
 }
 
+std::atomic<bool> dispatcher_installed{false};
+
 }  // namespace
 
+namespace platform {
+
 void install_fault_handlers() {
+    if (dispatcher_installed.exchange(true, std::memory_order_acq_rel)) return;
     HMODULE self = nullptr;
-    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
-                            reinterpret_cast<LPCWSTR>(&install_fault_handlers), &self))
-        return;
-    const auto* base = reinterpret_cast<const unsigned char*>(self);
-    const auto* nt = reinterpret_cast<const IMAGE_NT_HEADERS*>(base + reinterpret_cast<const IMAGE_DOS_HEADER*>(base)->e_lfanew);
-    image_begin = reinterpret_cast<std::uintptr_t>(base);
-    image_end = image_begin + nt->OptionalHeader.SizeOfImage;
-    AddVectoredExceptionHandler(1, slist_fault_handler);
+    if (GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                           reinterpret_cast<LPCWSTR>(&install_fault_handlers), &self)) {
+        const auto* base = reinterpret_cast<const unsigned char*>(self);
+        const auto* nt =
+            reinterpret_cast<const IMAGE_NT_HEADERS*>(base + reinterpret_cast<const IMAGE_DOS_HEADER*>(base)->e_lfanew);
+        image_begin = reinterpret_cast<std::uintptr_t>(base);
+        image_end = image_begin + nt->OptionalHeader.SizeOfImage;
+    }
+    // First among vectored handlers: a driver's CR8 access must not reach anyone else's.
+    AddVectoredExceptionHandler(1, dispatch_exception);
 }
 
 }  // namespace platform

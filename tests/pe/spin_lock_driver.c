@@ -64,7 +64,8 @@ void sd_KeInitializeSpinLock_export(uintptr_t *lock) { KeInitializeSpinLock((PKS
 void sd_KeAcquireSpinLockAtDpcLevel_stdcall(uintptr_t *lock) { KeAcquireSpinLockAtDpcLevel((PKSPIN_LOCK)lock); }
 void sd_KeReleaseSpinLockFromDpcLevel_stdcall(uintptr_t *lock) { KeReleaseSpinLockFromDpcLevel((PKSPIN_LOCK)lock); }
 
-/* The x64 header inlines read and write CR8; call the kernel's exports instead. */
+/* The x64 header's IRQL routines are inline CR8 accesses (irql_cr8.c tests those, which check
+ * nothing); these call the kernel's exports by name, whose checks the misuse cases need. */
 extern KIRQL (*__imp_KeGetCurrentIrql)(VOID);
 extern KIRQL (*__imp_KfRaiseIrql)(KIRQL);
 extern KIRQL (*__imp_KeRaiseIrqlToDpcLevel)(VOID);

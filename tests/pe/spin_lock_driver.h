@@ -36,7 +36,8 @@ long sd_fast_mutex_count(const void *mutex);
 void *sd_fast_mutex_owner(const void *mutex);
 
 /* IRQL: i386 through hal.dll (KeGetCurrentIrql, KfRaiseIrql, KfLowerIrql), x86_64 through the
- * ntoskrnl.exe exports (the header's x64 versions are inline CR8 accesses). */
+ * ntoskrnl.exe exports, with their checks (the header's x64 versions are inline CR8 accesses,
+ * tested in irql_cr8.c). */
 unsigned char sd_KeGetCurrentIrql(void);
 unsigned char sd_KfRaiseIrql(unsigned char irql);
 unsigned char sd_KeRaiseIrqlToDpcLevel(void);

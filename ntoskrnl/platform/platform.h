@@ -81,6 +81,10 @@ inline bool read_pointer_guarded(const void* address, std::uintptr_t* value) {
     return ok != 0;
 }
 void install_fault_handlers();
+#if defined(__i386__)
+// Binds the IRQL to hal.dll's (platform/hal_irql.cpp), or warns and keeps the module's own.
+void bind_hal_irql();
+#endif
 #else
 bool read_pointer_guarded(const void* address, std::uintptr_t* value);
 #endif

@@ -60,7 +60,7 @@ int hd_ExTryToAcquireFastMutex(void *mutex) { return ExTryToAcquireFastMutex((PF
 long hd_fast_mutex_count(const void *mutex) { return ((const FAST_MUTEX *)mutex)->Count; }
 unsigned long hd_fast_mutex_old_irql(const void *mutex) { return ((const FAST_MUTEX *)mutex)->OldIrql; }
 
-void *hd_ExAllocatePoolWithTag(int paged, size_t bytes) { return ExAllocatePoolWithTag(paged ? PagedPool : NonPagedPool, bytes, 'laHT'); }
+void *hd_ExAllocatePoolWithTag(int paged, size_t bytes) { return ExAllocatePoolWithTag(paged ? PagedPool : NonPagedPool, bytes, 0x6c614854 /* 'THal' */); }
 void hd_ExFreePool(void *p) { ExFreePool(p); }
 
 /* The stdcall exports older binaries import by name (the headers turn the names into macros). */

@@ -15,7 +15,10 @@
  *   hal.dll spin lock is BAD_POOL_CALLER 0xC2 subcode 0x08 (P2 the IRQL, P3 the pool type, P4 the
  *   size; windows-behavior.md 3.1); KfLowerIrql above the current IRQL is IRQL_NOT_LESS_OR_EQUAL
  *   (0x0A, P1 requested, P2 current); KfRaiseIrql below it IRQL_NOT_GREATER_OR_EQUAL (0x09, P1
- *   current, P2 requested) (ntoskrnl/ke/spin_lock.h).
+ *   current, P2 requested) (ntoskrnl/ke/spin_lock.h);
+ * - robustness, a Wine-only situation ("hal.exe builtin_hal", registered with WINEDLLOVERRIDES
+ *   ending in hal.dll=b): bound to Wine's builtin hal.dll, the module warns once on stderr and
+ *   keeps its own IRQL; the pool and Wine's hal.dll spin locks (on the module's lock words) work.
  */
 #include <windows.h>
 #include <stdint.h>
@@ -180,6 +183,18 @@ static const struct misuse_case cases[] =
 static void run_child(const char *name)
 {
     static uintptr_t lock;
+    if (!strcmp(name, "builtin_hal"))
+    {
+        HMODULE hal = GetModuleHandleA("hal.dll"), kernel = GetModuleHandleA("ntoskrnl.exe");
+        void *p = hd_ExAllocatePoolWithTag(1, 100);
+        unsigned char old = hd_KeAcquireSpinLock(&lock);   /* Wine's: onto the module's lock word */
+        printf("HAL %s KERNEL %s POOL %s LOCK %s\n", hal && pe_is_wine_builtin(hal) ? "builtin" : "other",
+               kernel && !pe_is_wine_builtin(kernel) ? "project" : "other", p ? "ok" : "null", (lock & 1) ? "held" : "free");
+        fflush(stdout);
+        hd_KeReleaseSpinLock(&lock, old);
+        if (p) hd_ExFreePool(p);
+        ExitProcess(0);
+    }
     if (!strcmp(name, "paged_pool_under_spin_lock")) { hd_KeAcquireSpinLock(&lock); hd_ExAllocatePoolWithTag(1, 100); }
     else if (!strcmp(name, "lower_above")) hd_KeLowerIrql(HD_DISPATCH_LEVEL);
     else if (!strcmp(name, "raise_below")) { hd_KeRaiseIrqlToDpcLevel(); hd_KeRaiseIrql(HD_APC_LEVEL); }
@@ -220,6 +235,22 @@ static void test_misuse(void)
     }
 }
 
+static void test_builtin_hal_fallback(void)
+{
+    char out[4096];
+    const char *warning = "ntoskrnl.exe: warning: the hal.dll loaded with this module does not keep an IRQL";
+    const char *first;
+    DWORD code;
+
+    /* The child, not this process: its stderr is what is checked. */
+    code = winetest_run_self("child builtin_hal", out, sizeof(out));
+    ok(code == 0, "exit code %#lx; output \"%s\"\n", code, out);
+    ok(strstr(out, "HAL builtin KERNEL project POOL ok LOCK held") != NULL, "output \"%s\"\n", out);
+    first = strstr(out, warning);
+    ok(first != NULL, "no warning in \"%s\"\n", out);
+    if (first) ok(!strstr(first + 1, warning), "more than one warning in \"%s\"\n", out);
+}
+
 START_TEST(hal)
 {
     char **argv;
@@ -227,6 +258,11 @@ START_TEST(hal)
     if (argc >= 3 && !strcmp(argv[1], "child"))
     {
         run_child(argv[2]);
+        return;
+    }
+    if (argc >= 2 && !strcmp(argv[1], "builtin_hal"))
+    {
+        test_builtin_hal_fallback();
         return;
     }
     test_module();

@@ -10,6 +10,7 @@
 #include "ex/fast_mutex.h"
 #include "exports/abi.h"
 #include "ke/spin_lock.h"
+#include "ke/stall.h"
 #include "nt/ke_layouts.h"
 
 using nt::KIRQL;
@@ -63,6 +64,19 @@ NT_EXPORT void NT_FASTCALL KeAcquireInStackQueuedSpinLockRaiseToSynch(KSPIN_LOCK
 NT_EXPORT void NT_FASTCALL KeReleaseInStackQueuedSpinLock(nt::KLOCK_QUEUE_HANDLE* handle) {
     ke::release_spin_lock(handle->LockQueue.Lock, handle->OldIrql);
 }
+
+// ---- Timing: the two HAL routines legacy drivers commonly import besides the above. Without
+// them such a driver would not load against this hal.dll (Wine's builtin hal.dll implements the
+// counter; its KeStallExecutionProcessor is an unimplemented stub). ----
+// LARGE_INTEGER KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency): an 8-byte value,
+// returned in EDX:EAX like a 64-bit integer; the frequency is stored when the pointer is not null.
+NT_EXPORT std::int64_t NT_API KeQueryPerformanceCounter(std::int64_t* frequency) {
+    std::uint64_t ticks_per_second = 0;
+    const std::uint64_t counter = platform::performance_counter(frequency ? &ticks_per_second : nullptr);
+    if (frequency) *frequency = static_cast<std::int64_t>(ticks_per_second);
+    return static_cast<std::int64_t>(counter);
+}
+NT_EXPORT void NT_API KeStallExecutionProcessor(nt::ULONG microseconds) { ke::stall_execution(microseconds); }
 
 // ---- Fast mutexes ----
 // "Callers of ExAcquireFastMutex must be running at IRQL <= APC_LEVEL. ExAcquireFastMutex sets the

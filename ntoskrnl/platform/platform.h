@@ -32,6 +32,10 @@ bool commit(void* address, std::size_t bytes, Protection protection);
 // and any access to it faults.
 void decommit(void* address, std::size_t bytes);
 
+// The system's performance counter (QueryPerformanceCounter's in the module, CLOCK_MONOTONIC in
+// nanoseconds on the host) and, if frequency is not null, its ticks per second.
+std::uint64_t performance_counter(std::uint64_t* frequency);
+
 // ---- Threads ----
 void yield_thread();
 // One pointer of per-thread storage for the pool's thread heaps. tls_slot_allocate() returns a

@@ -11,6 +11,10 @@
  * - ExAcquireFastMutex raises to APC_LEVEL and keeps the old IRQL in the mutex, the release
  *   restores it; ExTryToAcquireFastMutex raises only when it acquires [MSDN:ExAcquireFastMutex,
  *   MSDN:ExTryToAcquireFastMutex];
+ * - KeQueryPerformanceCounter is the counter user mode reads with QueryPerformanceCounter (its
+ *   kernel-mode equivalent, Microsoft's "Acquiring high-resolution time stamps"), with the same
+ *   frequency; KeStallExecutionProcessor "busy-waits for at least the specified number of
+ *   microseconds" [MSDN:KeStallExecutionProcessor] (a lower bound, no upper one is asserted);
  * - misuse in child processes (exit status + STOP line): a PagedPool allocation while holding a
  *   hal.dll spin lock is BAD_POOL_CALLER 0xC2 subcode 0x08 (P2 the IRQL, P3 the pool type, P4 the
  *   size; windows-behavior.md 3.1); KfLowerIrql above the current IRQL is IRQL_NOT_LESS_OR_EQUAL
@@ -135,6 +139,26 @@ static void test_irql(void)
        old, hd_KeGetCurrentIrql());
     hd_KeLowerIrql(old);
     ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "IRQL %u at the end\n", hd_KeGetCurrentIrql());
+}
+
+static void test_timing(void)
+{
+    LARGE_INTEGER qpf, qpc;
+    int64_t frequency = 0, first, second, before, after;
+
+    QueryPerformanceFrequency(&qpf);
+    first = hd_KeQueryPerformanceCounter(&frequency);
+    QueryPerformanceCounter(&qpc);
+    second = hd_KeQueryPerformanceCounter(NULL);
+    ok(frequency == qpf.QuadPart, "frequency %I64d, QueryPerformanceFrequency %I64d\n", frequency, qpf.QuadPart);
+    ok(first <= qpc.QuadPart && qpc.QuadPart <= second, "counter %I64d, QueryPerformanceCounter %I64d, counter %I64d\n",
+       first, qpc.QuadPart, second);
+
+    before = hd_KeQueryPerformanceCounter(NULL);
+    hd_KeStallExecutionProcessor(2000);
+    after = hd_KeQueryPerformanceCounter(NULL);
+    ok(frequency > 0 && (after - before) * 1000000 >= 2000 * frequency, "stalled %I64d ticks at %I64d Hz for 2000 us\n",
+       after - before, frequency);
 }
 
 static BYTE shared_mutex[32];
@@ -269,5 +293,6 @@ START_TEST(hal)
     test_spin_locks();
     test_irql();
     test_fast_mutex();
+    test_timing();
     test_misuse();
 }

@@ -60,6 +60,14 @@ int hd_ExTryToAcquireFastMutex(void *mutex) { return ExTryToAcquireFastMutex((PF
 long hd_fast_mutex_count(const void *mutex) { return ((const FAST_MUTEX *)mutex)->Count; }
 unsigned long hd_fast_mutex_old_irql(const void *mutex) { return ((const FAST_MUTEX *)mutex)->OldIrql; }
 
+int64_t hd_KeQueryPerformanceCounter(int64_t *frequency)
+{
+    LARGE_INTEGER f, c = KeQueryPerformanceCounter(frequency ? &f : NULL);
+    if (frequency) *frequency = f.QuadPart;
+    return c.QuadPart;
+}
+void hd_KeStallExecutionProcessor(unsigned long microseconds) { KeStallExecutionProcessor(microseconds); }
+
 void *hd_ExAllocatePoolWithTag(int paged, size_t bytes) { return ExAllocatePoolWithTag(paged ? PagedPool : NonPagedPool, bytes, 0x6c614854 /* 'THal' */); }
 void hd_ExFreePool(void *p) { ExFreePool(p); }
 

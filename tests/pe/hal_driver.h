@@ -45,6 +45,10 @@ int hd_ExTryToAcquireFastMutex(void *mutex);
 long hd_fast_mutex_count(const void *mutex);
 unsigned long hd_fast_mutex_old_irql(const void *mutex);
 
+/* Timing: KeQueryPerformanceCounter (frequency stored if not NULL), KeStallExecutionProcessor. */
+int64_t hd_KeQueryPerformanceCounter(int64_t *frequency);
+void hd_KeStallExecutionProcessor(unsigned long microseconds);
+
 /* The pool, from a driver: PagedPool (1) and NonPagedPool (0). */
 void *hd_ExAllocatePoolWithTag(int paged, size_t bytes);
 void hd_ExFreePool(void *p);

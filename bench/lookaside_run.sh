@@ -19,7 +19,7 @@ for arch in $archs; do
     mkdir -p "$out"
     args=(--time "${BENCH_TIME:-0.5}" --seconds "${BENCH_SECONDS:-6}")
     WINEPREFIX=$prefix bash "$repo/cmake/wine-run.sh" "$arch" "$exe" "${args[@]}" >"$out/lookaside_ours.txt" 2>/dev/null
-    WINEPREFIX=$prefix WINEDLLOVERRIDES=ntoskrnl.exe=b \
+    WINEPREFIX=$prefix WINEDLLOVERRIDES=ntoskrnl.exe,hal.dll=b \
         bash "$repo/cmake/wine-run.sh" "$arch" "$exe" "${args[@]}" >"$out/lookaside_wine.txt" 2>/dev/null
     grep -q '^MODULE native' "$out/lookaside_ours.txt" || { echo "ERROR: $arch run not bound to the project's module" >&2; exit 1; }
     grep -q '^MODULE wine-builtin' "$out/lookaside_wine.txt" || { echo "ERROR: $arch run not bound to Wine's builtin" >&2; exit 1; }

@@ -4,7 +4,7 @@
 # For each architecture, runs pool_bench.exe twice in this one invocation, under that
 # architecture's Wine and in the same prefix: once bound to the project's ntoskrnl.exe (next to
 # the program in build/pe-<arch>/bin, WINEDLLOVERRIDES ntoskrnl.exe=n as cmake/wine-run.sh sets
-# it), once bound to Wine's builtin ntoskrnl.exe (ntoskrnl.exe=b). Each run states which module
+# it), once bound to Wine's builtin ntoskrnl.exe and hal.dll (ntoskrnl.exe,hal.dll=b). Each run states which module
 # it was bound to; a run bound to the wrong one is an error. Then prints the comparison table.
 # A benchmark: the exit status says whether it could measure, not whether targets were met.
 #
@@ -155,7 +155,7 @@ for arch in $archs; do
 
     echo "### $arch: Wine's builtin ntoskrnl.exe"
     wine=$out/wine.txt
-    if run_one "$arch" "$prefix" "$exe" "$time" "$wine" "ntoskrnl.exe=b" && [ "$(module_kind "$wine")" = wine-builtin ]; then
+    if run_one "$arch" "$prefix" "$exe" "$time" "$wine" "ntoskrnl.exe,hal.dll=b" && [ "$(module_kind "$wine")" = wine-builtin ]; then
         table "$arch" "$ours" "$wine" | tee "$out/table.txt"
     else
         echo "ERROR: $arch: the run against Wine's builtin failed or was bound to: $(module_kind "$wine") (see $wine)" >&2

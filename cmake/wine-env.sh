@@ -16,8 +16,13 @@ wine_select() {
     [ -x "$WINESERVER_BIN" ] || WINESERVER_BIN=/usr/lib/wine/wineserver32
     [ -x "$WINESERVER_BIN" ] || WINESERVER_BIN=$(command -v wineserver || true)
     export WINEARCH WINESERVER="$WINESERVER_BIN"
-    # Our ntoskrnl.exe, not Wine's builtin; no Mono/Gecko installers (no network, no display).
-    export WINEDLLOVERRIDES="ntoskrnl.exe=n;mscoree,mshtml=${WINEDLLOVERRIDES:+;$WINEDLLOVERRIDES}"
+    # Our ntoskrnl.exe, not Wine's builtin, and on i386 our hal.dll with it (it keeps the IRQL the
+    # module checks; x86_64 has no project hal.dll, Wine's builtin serves there); no Mono/Gecko
+    # installers (no network, no display). Later entries win, so a caller's "ntoskrnl.exe,hal.dll=b"
+    # selects Wine's builtins.
+    local ours="ntoskrnl.exe=n"
+    [ "$1" = i386 ] && ours="ntoskrnl.exe,hal.dll=n"
+    export WINEDLLOVERRIDES="$ours;mscoree,mshtml=${WINEDLLOVERRIDES:+;$WINEDLLOVERRIDES}"
     export WINEDEBUG="${NTOSKRNL_WINEDEBUG:--all}"
     unset DISPLAY WAYLAND_DISPLAY
 }

@@ -14,6 +14,8 @@ for arch in i386 x86_64; do
     prefixes=build/pe-$arch/wineprefix
     printf '\n==================== %s ====================\n' "$arch"
     build/tools/pe/pe-info "$bin/ntoskrnl.exe"
+    # i386: the project's hal.dll too (the IRQL and raising spin locks; spec/hal.dll.spec).
+    if [ -f "$bin/hal.dll" ]; then build/tools/pe/pe-info "$bin/hal.dll"; fi
     # The same prefixes the tests use; made once, reused afterwards.
     cmake/wine-prefix.sh "$arch" "$prefixes/workstation" >/dev/null
     cmake/wine-prefix.sh "$arch" "$prefixes/server" LanmanNt "$prefixes/workstation" >/dev/null

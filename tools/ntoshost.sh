@@ -54,7 +54,8 @@ wine_select "$arch"
 export WINEPREFIX
 # Wine's builtin ntoskrnl.exe may come in as a second module only if builtins are allowed for the
 # name: the project's module is loaded by full path first, so "n,b" still binds it.
-[ "$wine_fallback" = 1 ] && export WINEDLLOVERRIDES="ntoskrnl.exe=n,b;${WINEDLLOVERRIDES#ntoskrnl.exe=n;}"
+# (Appended: later entries win over wine-env.sh's "ntoskrnl.exe=n" / "ntoskrnl.exe,hal.dll=n".)
+[ "$wine_fallback" = 1 ] && export WINEDLLOVERRIDES="$WINEDLLOVERRIDES;ntoskrnl.exe=n,b"
 
 [ -n "$driver" ] && [ ! -f "$driver" ] && { echo "ntoshost: $driver: no such file" >&2; exit 112; }
 [ -n "$driver" ] && args+=("$(winpath "$driver")")

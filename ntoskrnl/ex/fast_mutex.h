@@ -30,6 +30,15 @@ inline void acquire_fast_mutex_unsafe(nt::FAST_MUTEX* mutex) {
     mutex->Owner = reinterpret_cast<nt::PVOID>(platform::thread_tag());
 }
 
+// One attempt, no wait (hal.dll's ExTryToAcquireFastMutex): false if another thread owns it.
+inline bool try_acquire_fast_mutex_unsafe(nt::FAST_MUTEX* mutex) {
+    nt::LONG expected = 1;
+    if (!std::atomic_ref<nt::LONG>(mutex->Count).compare_exchange_strong(expected, 0, std::memory_order_acquire))
+        return false;
+    mutex->Owner = reinterpret_cast<nt::PVOID>(platform::thread_tag());
+    return true;
+}
+
 inline void release_fast_mutex_unsafe(nt::FAST_MUTEX* mutex) {
     mutex->Owner = nullptr;
     std::atomic_ref<nt::LONG>(mutex->Count).store(1, std::memory_order_release);

@@ -12,6 +12,10 @@
 extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
     switch (reason) {
     case DLL_PROCESS_ATTACH:
+#if defined(__i386__)
+        // First: everything after may check the IRQL. hal.dll (imported) is initialised already.
+        platform::bind_hal_irql();
+#endif
         // Phase-1 style initialisation: Mm decides its size class once, at boot.
         mm::system_size_info();
         // Pool quota limits, read from the registry at boot as Windows reads them.

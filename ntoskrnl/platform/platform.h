@@ -32,6 +32,10 @@ bool commit(void* address, std::size_t bytes, Protection protection);
 // and any access to it faults.
 void decommit(void* address, std::size_t bytes);
 
+// The system's performance counter (QueryPerformanceCounter's in the module, CLOCK_MONOTONIC in
+// nanoseconds on the host) and, if frequency is not null, its ticks per second.
+std::uint64_t performance_counter(std::uint64_t* frequency);
+
 // ---- Threads ----
 void yield_thread();
 // One pointer of per-thread storage for the pool's thread heaps. tls_slot_allocate() returns a
@@ -81,6 +85,10 @@ inline bool read_pointer_guarded(const void* address, std::uintptr_t* value) {
     return ok != 0;
 }
 void install_fault_handlers();
+#if defined(__i386__)
+// Binds the IRQL to hal.dll's (platform/hal_irql.cpp), or warns and keeps the module's own.
+void bind_hal_irql();
+#endif
 #else
 bool read_pointer_guarded(const void* address, std::uintptr_t* value);
 #endif

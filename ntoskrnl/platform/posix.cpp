@@ -97,6 +97,13 @@ void decommit(void* address, std::size_t bytes) {
 
 void yield_thread() { ::sched_yield(); }
 
+std::uint64_t performance_counter(std::uint64_t* frequency) {
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    if (frequency) *frequency = 1000000000u;
+    return static_cast<std::uint64_t>(now.tv_sec) * 1000000000u + static_cast<std::uint64_t>(now.tv_nsec);
+}
+
 namespace {
 pthread_key_t tls_keys[8];
 void (*tls_exit_hooks[8])();

@@ -111,6 +111,16 @@ void decommit(void* address, std::size_t bytes) { VirtualFree(address, bytes, ME
 
 void yield_thread() { SwitchToThread(); }
 
+std::uint64_t performance_counter(std::uint64_t* frequency) {
+    LARGE_INTEGER counter, ticks_per_second;
+    QueryPerformanceCounter(&counter);
+    if (frequency) {
+        QueryPerformanceFrequency(&ticks_per_second);
+        *frequency = static_cast<std::uint64_t>(ticks_per_second.QuadPart);
+    }
+    return static_cast<std::uint64_t>(counter.QuadPart);
+}
+
 int tls_slot_allocate(void (*)()) {   // DllMain runs the exit hook (DLL_THREAD_DETACH)
     DWORD slot = TlsAlloc();
     return slot == TLS_OUT_OF_INDEXES ? -1 : static_cast<int>(slot);

@@ -4,11 +4,10 @@
  * - a KSPIN_LOCK has bit 0 set while held and is 0 when free; the raising acquire returns the
  *   previous IRQL and leaves the caller at DISPATCH_LEVEL, the release lowers it again;
  * - the AtDpcLevel forms (i386 fastcall Kef* and stdcall Ke*) take the lock without raising;
- * - hal.dll: on i386 drivers import KfAcquireSpinLock / KfReleaseSpinLock / KeGetCurrentIrql from
- *   hal.dll. Under Wine that is Wine's hal.dll, whose spin locks call this module's
- *   KeAcquireSpinLockAtDpcLevel / KeReleaseSpinLockFromDpcLevel (and which loads only because the
- *   module exports the six routines it imports); its IRQL routines are stubs, so the IRQL a
- *   driver sees through them is todo_wine. On x86_64 hal.dll forwards KeLowerIrql to the module.
+ * - hal.dll: on i386 drivers import KfAcquireSpinLock / KfReleaseSpinLock / KeGetCurrentIrql /
+ *   KfRaiseIrql / KfLowerIrql from hal.dll: the project's hal.dll, which keeps the IRQL the module
+ *   checks (tests/pe/hal.c tests it in depth). On x86_64 Wine's hal.dll forwards KeLowerIrql to
+ *   the module.
  * - in-stack queued locks at DPC level and the Unsafe fast mutex routines (Wine's hal imports);
  * - misuse, each in a child process that must end with the STOP line and the code as exit
  *   status: raising below the current IRQL (0x09), lowering above it (0x0A), acquiring above
@@ -57,7 +56,6 @@ static void test_raising_acquire(void)
     old = sd_KeAcquireSpinLock(&lock);
     ok(old == SD_PASSIVE_LEVEL, "KeAcquireSpinLock returned IRQL %u\n", old);
     ok(lock & 1, "lock word %#Ix while held\n", lock);
-    todo_wine_if(sizeof(void *) == 4) /* Wine's hal.dll KeGetCurrentIrql is a stub returning 0 */
     ok(sd_KeGetCurrentIrql() == SD_DISPATCH_LEVEL, "IRQL %u while holding a spin lock\n", sd_KeGetCurrentIrql());
     sd_KeReleaseSpinLock(&lock, old);
     ok(lock == 0, "lock word %#Ix after release\n", lock);
@@ -76,9 +74,8 @@ static void test_at_dpc_level(void)
     uintptr_t lock = 0;
     BYTE handle[64];
     BYTE mutex[64];
-    unsigned char old = SD_PASSIVE_LEVEL;
+    unsigned char old = sd_KeRaiseIrqlToDpcLevel();   /* i386: hal.dll's */
 
-    if (sizeof(void *) == 8) old = sd_KeRaiseIrqlToDpcLevel();   /* i386: raising is hal.dll's */
     sd_KeAcquireSpinLockAtDpcLevel(&lock);
     ok(lock & 1, "Kef/KeAcquireSpinLockAtDpcLevel: lock word %#Ix\n", lock);
     sd_KeReleaseSpinLockFromDpcLevel(&lock);
@@ -90,14 +87,12 @@ static void test_at_dpc_level(void)
 
     ok(sd_lock_queue_handle_size() <= sizeof(handle), "KLOCK_QUEUE_HANDLE too big\n");
     ok(sd_KeAcquireInStackQueuedSpinLockAtDpcLevel(&lock, handle) == &lock, "handle does not record the lock\n");
-    ok(lock != 0, "in-stack queued lock: lock word 0 while held\n");
+    /* The word names the tail of the queue: the holder's KSPIN_LOCK_QUEUE (the handle's LockQueue). */
+    ok(lock == (uintptr_t)handle, "in-stack queued lock: lock word %#Ix while held, handle %p\n", lock, handle);
     sd_KeReleaseInStackQueuedSpinLockFromDpcLevel(handle);
     ok(lock == 0, "lock word %#Ix after release\n", lock);
-    if (sizeof(void *) == 8)
-    {
-        ok(sd_KeGetCurrentIrql() == SD_DISPATCH_LEVEL, "AtDpcLevel routines changed the IRQL to %u\n", sd_KeGetCurrentIrql());
-        sd_KeLowerIrql(old);
-    }
+    ok(sd_KeGetCurrentIrql() == SD_DISPATCH_LEVEL, "AtDpcLevel routines changed the IRQL to %u\n", sd_KeGetCurrentIrql());
+    sd_KeLowerIrql(old);
 
     ok(sd_fast_mutex_size() == (sizeof(void *) == 8 ? 56 : 32), "FAST_MUTEX is %Iu bytes\n", sd_fast_mutex_size());
     sd_ExInitializeFastMutex(mutex);
@@ -112,11 +107,6 @@ static void test_at_dpc_level(void)
 static void test_irql(void)
 {
     unsigned char old;
-    if (sizeof(void *) == 4)
-    {
-        skip("i386: raising and lowering the IRQL are hal.dll's, and Wine's are stubs\n");
-        return;
-    }
     ok(sd_KeGetCurrentIrql() == SD_PASSIVE_LEVEL, "initial IRQL %u\n", sd_KeGetCurrentIrql());
     old = sd_KeRaiseIrqlToDpcLevel();
     ok(old == SD_PASSIVE_LEVEL, "KeRaiseIrqlToDpcLevel returned %u\n", old);
@@ -128,7 +118,7 @@ static void test_irql(void)
     ok(sd_KeGetCurrentIrql() == SD_PASSIVE_LEVEL, "IRQL %u at the end\n", sd_KeGetCurrentIrql());
 }
 
-/* hal.dll as drivers reach it under Wine: loaded, bound to the project's module. */
+/* hal.dll as drivers reach it under Wine: x86_64 Wine's, forwarding to the module; i386 the project's. */
 static void test_hal(void)
 {
     HMODULE hal = GetModuleHandleA("hal.dll"), kernel = GetModuleHandleA("ntoskrnl.exe");
@@ -150,36 +140,28 @@ static void test_hal(void)
     }
 #else
     {
-        static const char *const hal_imports[] = {"KeAcquireSpinLockAtDpcLevel", "KeReleaseSpinLockFromDpcLevel"};
         static const char *const exe_hal[] = {"KfAcquireSpinLock", "KfReleaseSpinLock", "KeGetCurrentIrql"};
         unsigned i;
-        ok(hal != NULL, "hal.dll not loaded\n");
+        ok(hal && !pe_is_wine_builtin(hal), "hal.dll %p is not the project's\n", hal);
         if (!hal) return;
         for (i = 0; i < sizeof(exe_hal) / sizeof(exe_hal[0]); i++)
         {
             void *bound = pe_bound_import(GetModuleHandleA(NULL), "hal.dll", exe_hal[i]);
             ok(bound && pe_contains(hal, bound), "%s bound to %p, outside hal.dll\n", exe_hal[i], bound);
         }
-        /* Wine's hal.dll: its spin locks land in this module (Windows 8+: forwards to the kernel). */
-        if (pe_is_wine_builtin(hal))
-            for (i = 0; i < sizeof(hal_imports) / sizeof(hal_imports[0]); i++)
-            {
-                void *bound = pe_bound_import(hal, "ntoskrnl.exe", hal_imports[i]);
-                ok(bound && pe_contains(kernel, bound), "hal.dll's %s bound to %p\n", hal_imports[i], bound);
-            }
     }
 #endif
 }
 
 /* ---- Misuse in child processes ---- */
-struct misuse_case { const char *name; DWORD code; const char *stop_name; int p1_is_lock; ULONG64 p1, p2; int x64_only; };
+struct misuse_case { const char *name; DWORD code; const char *stop_name; int p1_is_lock; ULONG64 p1, p2; };
 static const struct misuse_case cases[] =
 {
-    {"raise_below", 0x09, "IRQL_NOT_GREATER_OR_EQUAL", 0, SD_DISPATCH_LEVEL, SD_APC_LEVEL, 1},
-    {"lower_above", 0x0A, "IRQL_NOT_LESS_OR_EQUAL", 0, SD_DISPATCH_LEVEL, SD_PASSIVE_LEVEL, 1},
-    {"acquire_above_dispatch", 0x09, "IRQL_NOT_GREATER_OR_EQUAL", 0, 15, SD_DISPATCH_LEVEL, 1},
-    {"acquire_owned", 0x0F, "SPIN_LOCK_ALREADY_OWNED", 1, 0, 0, 0},
-    {"release_free", 0x10, "SPIN_LOCK_NOT_OWNED", 1, 0, 0, 0},
+    {"raise_below", 0x09, "IRQL_NOT_GREATER_OR_EQUAL", 0, SD_DISPATCH_LEVEL, SD_APC_LEVEL},
+    {"lower_above", 0x0A, "IRQL_NOT_LESS_OR_EQUAL", 0, SD_DISPATCH_LEVEL, SD_PASSIVE_LEVEL},
+    {"acquire_above_dispatch", 0x09, "IRQL_NOT_GREATER_OR_EQUAL", 0, 15, SD_DISPATCH_LEVEL},
+    {"acquire_owned", 0x0F, "SPIN_LOCK_ALREADY_OWNED", 1, 0, 0},
+    {"release_free", 0x10, "SPIN_LOCK_NOT_OWNED", 1, 0, 0},
 };
 static uintptr_t child_lock;
 
@@ -206,7 +188,6 @@ static void test_misuse(void)
         ULONG64 lock = 0, p1;
         const char *stop;
         DWORD code;
-        if (c->x64_only && sizeof(void *) == 4) continue;   /* i386 has no IRQL exports in ntoskrnl.exe */
         winetest_push_context("%s", c->name);
         snprintf(args, sizeof(args), "child %s", c->name);
         code = winetest_run_self(args, out, sizeof(out));

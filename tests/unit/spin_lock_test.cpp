@@ -155,6 +155,21 @@ TEST(SpinLockDeathTest, ReleasingAQueuedLockNotHeldStopsWith0x10) {
         testing::ExitedWithCode(0x10), "SPIN_LOCK_NOT_OWNED");
 }
 
+TEST(FastMutex, TryAcquireTakesAFreeMutexOnlyAndDoesNotWait) {
+    nt::FAST_MUTEX mutex{};
+    mutex.Count = 1;
+    ASSERT_TRUE(ex::try_acquire_fast_mutex_unsafe(&mutex));
+    EXPECT_EQ(mutex.Count, 0);
+    EXPECT_EQ(mutex.Owner, reinterpret_cast<nt::PVOID>(platform::thread_tag()));
+    bool other = true;
+    std::thread([&] { other = ex::try_acquire_fast_mutex_unsafe(&mutex); }).join();
+    EXPECT_FALSE(other);
+    EXPECT_EQ(mutex.Owner, reinterpret_cast<nt::PVOID>(platform::thread_tag()));
+    EXPECT_EQ(mutex.Contention, 0u);
+    ex::release_fast_mutex_unsafe(&mutex);
+    EXPECT_EQ(mutex.Count, 1);
+}
+
 TEST(SpinLockDeathTest, RaisingBelowTheCurrentIrqlStopsWith0x09) {
     EXPECT_EXIT(
         {

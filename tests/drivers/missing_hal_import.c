@@ -1,7 +1,8 @@
 /* An i386 driver that imports a hal.dll routine the project's hal.dll does not implement
  * (READ_PORT_UCHAR; port I/O has no meaning under Wine): the host lists hal.dll!READ_PORT_UCHAR
  * and refuses to run it; with --stub-missing the call stops with "unimplemented
- * hal.dll.READ_PORT_UCHAR called". Its spin lock comes from the project's hal.dll. */
+ * hal.dll.READ_PORT_UCHAR called"; with --wine-fallback it comes from Wine's builtin hal.dll. Its
+ * spin lock comes from the project's hal.dll. */
 #include "sample_driver.h"
 
 #define TAG_MISS SAMPLE_TAG('M', 's', 'H', 'l')

@@ -18,6 +18,7 @@ namespace {
 
 HMODULE project_ntoskrnl, wine_ntoskrnl;
 HMODULE project_hal;   // i386 only: the project's hal.dll next to the host
+HMODULE wine_hal;      // i386 with --wine-fallback: Wine's builtin hal.dll, for the routines ours lacks
 typedef void(WINAPI* KeBugCheckExFn)(ULONG, ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR);
 KeBugCheckExFn bug_check;
 std::vector<std::string> stub_names;   // "ntoskrnl.exe!Name" of each stub, by index
@@ -132,11 +133,14 @@ Bound resolve(const pe::ImportSlot& s, const Options& o, std::string* reason) {
         return {0, {}};
     }
     if (module == "hal.dll") {
-        // i386: the project's hal.dll (it keeps the IRQL the module checks); a routine it lacks is
-        // unresolved like a missing kernel routine (--stub-missing applies), not sent to Wine's
-        // hal.dll, whose IRQL is not the module's.
+        // i386: the project's hal.dll (it keeps the IRQL the module checks). A routine it lacks
+        // (port I/O, Hal*: nothing that touches the IRQL, which ours has all of) is unresolved like
+        // a missing kernel routine (--stub-missing applies), or with --wine-fallback comes from
+        // Wine's builtin hal.dll.
         if (project_hal) {
             if (FARPROC p = export_of(project_hal, s)) return {addr(reinterpret_cast<void*>(p)), "hal.dll (project)"};
+            if (wine_hal)
+                if (FARPROC p = export_of(wine_hal, s)) return {addr(reinterpret_cast<void*>(p)), "hal.dll (Wine builtin)"};
             *reason = "not implemented by the project's hal.dll";
             return {0, {}};
         }
@@ -196,6 +200,16 @@ int run_child(const Options& o) {
             std::string why = wine_ntoskrnl ? "the loader returned the project's module for the same name" : last_error();
             wine_ntoskrnl = nullptr;
             return load_error("--wine-fallback: Wine's builtin ntoskrnl.exe cannot be loaded next to the project's: " + why);
+        }
+        // i386: Wine's builtin hal.dll the same way (the front-end's override hal.dll=n,b); it
+        // imports the kernel by name and so binds to the project's module, loaded first.
+        if (project_hal) {
+            wine_hal = LoadLibraryExW((std::wstring(sys) + L"\\hal.dll").c_str(), nullptr, 0);
+            if (!wine_hal || wine_hal == project_hal) {
+                std::string why = wine_hal ? "the loader returned the project's hal.dll for the same name" : last_error();
+                wine_hal = nullptr;
+                return load_error("--wine-fallback: Wine's builtin hal.dll cannot be loaded next to the project's: " + why);
+            }
         }
         wine_fallback_active = true;
         if (!route_wine_frees(wine_ntoskrnl, project_ntoskrnl))

@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "abi_support.h"
 #include "pe_image.h"
 #include "spec.h"
 
@@ -36,27 +37,9 @@ const ArchInfo arch_infos[] = {
     {Arch::x86_64, NTOSKRNL_PE_DIR_X86_64, "x86_64-w64-mingw32", NTOSKRNL_NM_X86_64, 0x8664},
 };
 
-std::string run(const std::string& cmd, int* status = nullptr) {
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-    int st = pclose(p);
-    if (status) *status = st;
-    return out;
-}
+using abi_test::run;
 
-const specgen::Spec& project_spec() {
-    static specgen::Spec spec = [] {
-        std::string err;
-        auto s = specgen::read_spec_file(NTOSKRNL_SPEC_PATH, &err);
-        if (!s) ADD_FAILURE() << err;
-        return s ? *s : specgen::Spec{};
-    }();
-    return spec;
-}
+const specgen::Spec& project_spec() { return abi_test::spec_at(NTOSKRNL_SPEC_PATH); }
 
 struct MatrixRow {
     std::string i386_symbol;   // "-" if not exported on i386

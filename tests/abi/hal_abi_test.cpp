@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "abi_support.h"
 #include "pe_image.h"
 #include "spec.h"
 
@@ -23,36 +24,10 @@ using specgen::Arch;
 
 const std::string i386_bin = std::string(NTOSKRNL_PE_DIR_I386) + "/bin/";
 
-std::string run(const std::string& cmd) {
-    std::string out;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return out;
-    char buf[4096];
-    std::size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-    pclose(p);
-    return out;
-}
+using abi_test::run;
 
-const specgen::Spec& hal_spec() {
-    static specgen::Spec spec = [] {
-        std::string err;
-        auto s = specgen::read_spec_file(NTOSKRNL_HAL_SPEC_PATH, &err);
-        if (!s) ADD_FAILURE() << err;
-        return s ? *s : specgen::Spec{};
-    }();
-    return spec;
-}
-
-const specgen::Spec& ntoskrnl_spec() {
-    static specgen::Spec spec = [] {
-        std::string err;
-        auto s = specgen::read_spec_file(NTOSKRNL_SPEC_PATH, &err);
-        if (!s) ADD_FAILURE() << err;
-        return s ? *s : specgen::Spec{};
-    }();
-    return spec;
-}
+const specgen::Spec& hal_spec() { return abi_test::spec_at(NTOSKRNL_HAL_SPEC_PATH); }
+const specgen::Spec& ntoskrnl_spec() { return abi_test::spec_at(NTOSKRNL_SPEC_PATH); }
 
 // name -> {i386 symbol, exported on x86_64}
 std::map<std::string, std::pair<std::string, bool>> hal_matrix() {

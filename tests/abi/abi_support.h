@@ -1,10 +1,12 @@
-// Shared by the ABI test files: running a tool and reading a spec once.
+// Shared by the ABI test files: running a tool, reading a spec once, reading an export matrix.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 
 #include "spec.h"
@@ -35,6 +37,27 @@ inline const specgen::Spec& spec_at(const char* path) {
         it = specs.emplace(path, s ? *s : specgen::Spec{}).first;
     }
     return it->second;
+}
+
+// A row of an export matrix (windows-exports.txt, windows-hal-exports.txt): "name i386-symbol
+// export|-", the i386 symbol "-" when Windows does not export the name on i386.
+struct MatrixRow {
+    std::string i386_symbol;
+    bool x86_64 = false;
+};
+
+inline std::map<std::string, MatrixRow> read_matrix(const char* path) {
+    std::map<std::string, MatrixRow> rows;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        std::istringstream ls(line);
+        std::string name, sym, x64;
+        ls >> name >> sym >> x64;
+        rows[name] = {sym, x64 == "export"};
+    }
+    return rows;
 }
 
 }  // namespace abi_test

@@ -41,24 +41,7 @@ using abi_test::run;
 
 const specgen::Spec& project_spec() { return abi_test::spec_at(NTOSKRNL_SPEC_PATH); }
 
-struct MatrixRow {
-    std::string i386_symbol;   // "-" if not exported on i386
-    bool x86_64 = false;
-};
-
-std::map<std::string, MatrixRow> windows_matrix() {
-    std::map<std::string, MatrixRow> rows;
-    std::ifstream in(NTOSKRNL_MATRIX_PATH);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty() || line[0] == '#') continue;
-        std::istringstream ls(line);
-        std::string name, sym, x64;
-        ls >> name >> sym >> x64;
-        rows[name] = {sym, x64 == "export"};
-    }
-    return rows;
-}
+std::map<std::string, abi_test::MatrixRow> windows_matrix() { return abi_test::read_matrix(NTOSKRNL_MATRIX_PATH); }
 
 std::set<std::string> spec_names(Arch arch) {
     std::set<std::string> names;

@@ -29,20 +29,7 @@ using abi_test::run;
 const specgen::Spec& hal_spec() { return abi_test::spec_at(NTOSKRNL_HAL_SPEC_PATH); }
 const specgen::Spec& ntoskrnl_spec() { return abi_test::spec_at(NTOSKRNL_SPEC_PATH); }
 
-// name -> {i386 symbol, exported on x86_64}
-std::map<std::string, std::pair<std::string, bool>> hal_matrix() {
-    std::map<std::string, std::pair<std::string, bool>> rows;
-    std::ifstream in(NTOSKRNL_HAL_MATRIX_PATH);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty() || line[0] == '#') continue;
-        std::istringstream ls(line);
-        std::string name, sym, x64;
-        ls >> name >> sym >> x64;
-        rows[name] = {sym, x64 == "export"};
-    }
-    return rows;
-}
+std::map<std::string, abi_test::MatrixRow> hal_matrix() { return abi_test::read_matrix(NTOSKRNL_HAL_MATRIX_PATH); }
 
 // Defined __imp_ symbols of an import library.
 std::set<std::string> import_symbols(const std::string& lib) {
@@ -107,10 +94,10 @@ TEST(HalAbi, SpecAgreesWithWindowsHalConventionsAndArgumentBytes) {
     for (const auto* e : hal_spec().for_arch(Arch::i386)) {
         auto it = matrix.find(e->name);
         ASSERT_NE(it, matrix.end()) << e->name << " is not in the Windows hal.dll matrix";
-        EXPECT_EQ(e->i386_import_symbol(), it->second.first) << e->name;
+        EXPECT_EQ(e->i386_import_symbol(), it->second.i386_symbol) << e->name;
         EXPECT_TRUE(windows.count(e->i386_import_symbol())) << e->i386_import_symbol() << " is not in Windows' hal.dll";
     }
-    for (const auto& [name, row] : matrix) EXPECT_TRUE(windows.count(row.first)) << row.first << " (matrix row)";
+    for (const auto& [name, row] : matrix) EXPECT_TRUE(windows.count(row.i386_symbol)) << row.i386_symbol << " (matrix row)";
 }
 
 TEST(HalAbi, NoX86_64HalBecauseWindowsHasNoIrqlRoutinesThere) {
@@ -125,9 +112,9 @@ TEST(HalAbi, NoX86_64HalBecauseWindowsHasNoIrqlRoutinesThere) {
         if (sp != std::string::npos && line.compare(sp + 1, 6, "__imp_") == 0) x64.insert(line.substr(sp + 7));
     }
     ASSERT_FALSE(x64.empty()) << "cannot read " << NTOSKRNL_MINGW_LIBHAL_X86_64;
-    for (const auto& [name, row] : hal_matrix()) EXPECT_EQ(row.second, x64.count(name) == 1) << name;
+    for (const auto& [name, row] : hal_matrix()) EXPECT_EQ(row.x86_64, x64.count(name) == 1) << name;
     for (const char* irql : {"KeGetCurrentIrql", "KfRaiseIrql", "KfAcquireSpinLock", "ExAcquireFastMutex"})
-        EXPECT_FALSE(hal_matrix().at(irql).second) << irql;
+        EXPECT_FALSE(hal_matrix().at(irql).x86_64) << irql;
     EXPECT_TRUE(hal_spec().for_arch(Arch::x86_64).empty());
     EXPECT_FALSE(std::filesystem::exists(std::string(NTOSKRNL_PE_DIR_X86_64) + "/bin/hal.dll"));
 }

@@ -22,18 +22,8 @@
 #include <string.h>
 
 #include "lookaside_bench.h"
+#include "bench_timing.h"
 #include "pe_imports.h"
-
-#define ROUNDS 5
-
-static double g_time = 0.5, g_qpc_period;
-
-static double now(void)
-{
-    LARGE_INTEGER t;
-    QueryPerformanceCounter(&t);
-    return (double)t.QuadPart * g_qpc_period;
-}
 
 #ifdef _WIN64
 typedef unsigned __int128 header_t;
@@ -56,34 +46,14 @@ static void __attribute__((noinline)) cas_pairs(unsigned long n)
     }
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+/* The measured routines take a count; bench_measure passes a context too. */
+static void run_hit_pairs(void *ctx, uint64_t n) { (void)ctx; lb_hit_pairs((unsigned long)n); }
+static void run_cas_pairs(void *ctx, uint64_t n) { (void)ctx; cas_pairs((unsigned long)n); }
 
-/* Calibrates a batch to ~1/8 of a round, then ROUNDS timed rounds; median ns per operation. */
-static void measure(const char *name, void (*fn)(unsigned long))
+static void measure(const char *name, void (*fn)(void *, uint64_t))
 {
-    unsigned long batch = 1000, ops;
-    double t0, elapsed, ns[ROUNDS], round_time = g_time / ROUNDS;
-    int r;
-    for (;;)
-    {
-        t0 = now();
-        fn(batch);
-        if (now() - t0 > round_time / 8 || batch > (1ul << 30)) break;
-        batch *= 2;
-    }
-    for (r = 0; r < ROUNDS; r++)
-    {
-        ops = 0;
-        t0 = now();
-        do { fn(batch); ops += batch; } while ((elapsed = now() - t0) < round_time);
-        ns[r] = elapsed * 1e9 / (double)ops;
-    }
-    qsort(ns, ROUNDS, sizeof(ns[0]), cmp_double);
-    printf("RESULT %s %.2f min=%.2f max=%.2f\n", name, ns[ROUNDS / 2], ns[0], ns[ROUNDS - 1]);
+    struct bench_timing t = bench_measure(fn, NULL);
+    printf("RESULT %s %.2f min=%.2f max=%.2f\n", name, t.ns, t.min, t.max);
 }
 
 static void burst_curve(int seconds)
@@ -94,8 +64,8 @@ static void burst_curve(int seconds)
     lb_stats(&allocs0, &misses0, &depth);
     for (s = 1; s <= seconds; s++)
     {
-        double end = now() + 1.0;
-        while (now() < end) lb_bursts(4);
+        double end = bench_now() + 1.0;
+        while (bench_now() < end) lb_bursts(4);
         lb_stats(&allocs, &misses, &depth);
         printf("CURVE %d %.1f %u\n", s, allocs > allocs0 ? 100.0 * (double)(misses - misses0) / (double)(allocs - allocs0) : 0.0,
                depth);
@@ -108,16 +78,14 @@ int main(int argc, char **argv)
 {
     HMODULE kernel = GetModuleHandleA("ntoskrnl.exe");
     char path[MAX_PATH] = "?";
-    LARGE_INTEGER f;
     int i, seconds = 6;
 
     for (i = 1; i < argc; i++)
     {
-        if (!strcmp(argv[i], "--time") && i + 1 < argc) g_time = atof(argv[++i]);
+        if (!strcmp(argv[i], "--time") && i + 1 < argc) bench_seconds = atof(argv[++i]);
         else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) seconds = atoi(argv[++i]);
     }
-    QueryPerformanceFrequency(&f);
-    g_qpc_period = 1.0 / (double)f.QuadPart;
+    bench_init_clock();
     if (kernel) GetModuleFileNameA(kernel, path, sizeof(path));
     printf("MODULE %s %s\n", kernel && pe_is_wine_builtin(kernel) ? "wine-builtin" : "native", path);
     {
@@ -132,8 +100,8 @@ int main(int argc, char **argv)
 
     lb_create(64, 0x6B4C6E42 /* "BnLk" */);
     lb_hit_pairs(16);   /* warm: the list holds blocks from here on */
-    measure("lookaside_hit_pair", lb_hit_pairs);
-    measure("cas2_baseline", cas_pairs);
+    measure("lookaside_hit_pair", run_hit_pairs);
+    measure("cas2_baseline", run_cas_pairs);
     lb_delete();
 
     lb_create(64, 0x72424C42 /* "BLBr" */);

@@ -18,7 +18,7 @@
  *   MEM first_use as_delta=<bytes> commit_delta=<bytes> us=<microseconds>
  *
  * Method: QueryPerformanceCounter; each workload first runs untimed while it calibrates its batch
- * size (the warm-up), then runs ROUNDS timed rounds of time/ROUNDS seconds each; the reported
+ * size (the warm-up), then runs BENCH_ROUNDS timed rounds of time/BENCH_ROUNDS seconds each; the reported
  * figure is the median round (min and max are in the extra fields).
  */
 #include <windows.h>
@@ -27,21 +27,11 @@
 #include <string.h>
 
 #include "pool_bench.h"
+#include "bench_timing.h"
 #include "pe_imports.h"
 
-#define ROUNDS 5
-
-static double g_time = 0.5;            /* seconds per workload */
 static const char *g_only;             /* comma-separated name prefixes, or NULL for all */
-static double g_qpc_period;            /* seconds per QPC tick */
 static int g_list;
-
-static double now(void)
-{
-    LARGE_INTEGER t;
-    QueryPerformanceCounter(&t);
-    return (double)t.QuadPart * g_qpc_period;
-}
 
 static int selected(const char *name)
 {
@@ -58,56 +48,7 @@ static int selected(const char *name)
     return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-struct timing
-{
-    double ns;        /* median ns per operation */
-    double min, max;  /* fastest and slowest round */
-    double ops;       /* operations timed (all rounds) */
-};
-
-typedef void (*bench_fn)(void *ctx, uint64_t n);
-
-/* Calibrates (untimed, doubles as warm-up), then times ROUNDS rounds of g_time/ROUNDS seconds. */
-static struct timing measure(bench_fn fn, void *ctx)
-{
-    double round_time = g_time / ROUNDS, per_op[ROUNDS], t0, t;
-    uint64_t n = 1;
-    struct timing r = {0};
-
-    for (;;)
-    {
-        t0 = now();
-        fn(ctx, n);
-        if (now() - t0 >= round_time / 8 || n >= (1ull << 40)) break;
-        n *= 2;
-    }
-    for (int k = 0; k < ROUNDS; k++)
-    {
-        uint64_t ops = 0;
-        t0 = now();
-        do
-        {
-            fn(ctx, n);
-            ops += n;
-            t = now();
-        } while (t - t0 < round_time);
-        per_op[k] = (t - t0) * 1e9 / (double)ops;
-        r.ops += (double)ops;
-    }
-    qsort(per_op, ROUNDS, sizeof(per_op[0]), cmp_double);
-    r.ns = per_op[ROUNDS / 2];
-    r.min = per_op[0];
-    r.max = per_op[ROUNDS - 1];
-    return r;
-}
-
-static void report(const char *name, const struct timing *t, const char *extra, const char *text)
+static void report(const char *name, const struct bench_timing *t, const char *extra, const char *text)
 {
     printf("RESULT %s %.2f min=%.2f max=%.2f ops=%.0f%s%s\n", name, t->ns, t->min, t->max, t->ops,
            extra && *extra ? " " : "", extra ? extra : "");
@@ -140,10 +81,10 @@ static void run_pairs(void)
         for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
         {
             struct pair_ctx c = {type, sizes[i]};
-            struct timing t;
+            struct bench_timing t;
             snprintf(name, sizeof(name), "pair_%s_%u", type == BENCH_PAGED ? "paged" : "nonpaged", (unsigned)sizes[i]);
             if (!selected(name)) continue;
-            t = measure(pairs_tagged, &c);
+            t = bench_measure(pairs_tagged, &c);
             snprintf(text, sizeof(text), "%s %u B pair (WithTag), per pair", type == BENCH_PAGED ? "paged" : "nonpaged",
                      (unsigned)sizes[i]);
             report(name, &t, NULL, text);
@@ -152,7 +93,7 @@ static void run_pairs(void)
     if (selected("pair_untagged_nonpaged_64"))
     {
         struct pair_ctx c = {BENCH_NONPAGED, 64};
-        struct timing t = measure(pairs_untagged, &c);
+        struct bench_timing t = bench_measure(pairs_untagged, &c);
         report("pair_untagged_nonpaged_64", &t, NULL, "nonpaged 64 B pair (ExAllocatePool/ExFreePool)");
     }
 }
@@ -190,7 +131,7 @@ static void run_churn(uint32_t count)
     struct churn_state c = {0};
     uint64_t as0, cm0, as1, cm1, as2, cm2, fill_live;
     double fill_ns, t0;
-    struct timing t;
+    struct bench_timing t;
     char name[64], extra[256], text[96];
 
     snprintf(name, sizeof(name), "churn_%u", (unsigned)count);
@@ -205,13 +146,13 @@ static void run_churn(uint32_t count)
     c.rng = 0x9E3779B97F4A7C15ull ^ count;
 
     address_space(&as0, &cm0);
-    t0 = now();
+    t0 = bench_now();
     drv_churn_fill(&c);
-    fill_ns = (now() - t0) * 1e9 / count;
+    fill_ns = (bench_now() - t0) * 1e9 / count;
     address_space(&as1, &cm1);
     fill_live = c.live_bytes;
 
-    t = measure(churn_steps, &c);
+    t = bench_measure(churn_steps, &c);
     address_space(&as2, &cm2);
 
     snprintf(extra, sizeof(extra),
@@ -240,10 +181,10 @@ static void first_use(void)
     double t0, dt;
 
     address_space(&as0, &cm0);
-    t0 = now();
+    t0 = bench_now();
     drv_pairs_tagged(BENCH_NONPAGED, 64, 1);
     drv_pairs_tagged(BENCH_PAGED, 64, 1);
-    dt = now() - t0;
+    dt = bench_now() - t0;
     address_space(&as1, &cm1);
     printf("MEM first_use as_delta=%.0f commit_delta=%.0f us=%.1f\n", (double)as1 - (double)as0,
            (double)cm1 - (double)cm0, dt * 1e6);
@@ -269,9 +210,9 @@ static DWORD WINAPI pair_thread_proc(void *arg)
     struct pair_thread *t = arg;
     double t0;
     start_gate();
-    t0 = now();
+    t0 = bench_now();
     t->pairs = drv_pairs_until(&g_stop, BENCH_NONPAGED, 64);
-    t->elapsed = now() - t0;
+    t->elapsed = bench_now() - t0;
     return 0;
 }
 
@@ -310,10 +251,10 @@ static double pair_threads(int count, double *ns_per_pair, double *tmin, double 
     double thr[THREAD_ROUNDS], ns[THREAD_ROUNDS], dummy, sorted[THREAD_ROUNDS];
     int median = 0;
 
-    pair_threads_round(count, g_time / 4, &dummy);
-    for (int k = 0; k < THREAD_ROUNDS; k++) thr[k] = pair_threads_round(count, g_time / THREAD_ROUNDS, &ns[k]);
+    pair_threads_round(count, bench_seconds / 4, &dummy);
+    for (int k = 0; k < THREAD_ROUNDS; k++) thr[k] = pair_threads_round(count, bench_seconds / THREAD_ROUNDS, &ns[k]);
     memcpy(sorted, ns, sizeof(ns));
-    qsort(sorted, THREAD_ROUNDS, sizeof(sorted[0]), cmp_double);
+    qsort(sorted, THREAD_ROUNDS, sizeof(sorted[0]), bench_cmp_double);
     for (int k = 0; k < THREAD_ROUNDS; k++)
         if (ns[k] == sorted[THREAD_ROUNDS / 2]) median = k;
     *ns_per_pair = ns[median];
@@ -326,17 +267,17 @@ static void run_threads(void)
 {
     double ns1, ns2, thr1 = 0, thr2, mn, mx;
     char extra[160];
-    struct timing t = {0};
+    struct bench_timing t = {0};
 
     if (!selected("threads1_pair_64") && !selected("threads2_pair_64")) return;
     /* Both, whichever was asked for: the scaling ratio needs both. */
     thr1 = pair_threads(1, &ns1, &mn, &mx);
-    t.ns = ns1; t.min = mn; t.max = mx; t.ops = thr1 * g_time;
+    t.ns = ns1; t.min = mn; t.max = mx; t.ops = thr1 * bench_seconds;
     snprintf(extra, sizeof(extra), "pairs_per_s=%.0f", thr1);
     report("threads1_pair_64", &t, extra, "nonpaged 64 B pairs, 1 thread, per pair");
 
     thr2 = pair_threads(2, &ns2, &mn, &mx);
-    t.ns = ns2; t.min = mn; t.max = mx; t.ops = thr2 * g_time;
+    t.ns = ns2; t.min = mn; t.max = mx; t.ops = thr2 * bench_seconds;
     snprintf(extra, sizeof(extra), "pairs_per_s=%.0f scaling=%.3f", thr2, thr2 / thr1);
     report("threads2_pair_64", &t, extra, "nonpaged 64 B pairs, 2 threads, per pair per thread");
     printf("  %-44s %10.3f x the 1-thread throughput (%.2f M pairs/s vs %.2f M)\n", "", thr2 / thr1, thr2 / 1e6,
@@ -361,7 +302,7 @@ static DWORD WINAPI consumer_proc(void *arg)
     (void)arg;
     start_gate();
     g_consumed = drv_consume(g_ring);
-    g_consumer_end = now();
+    g_consumer_end = bench_now();
     return 0;
 }
 
@@ -376,7 +317,7 @@ static double producer_consumer_round(double seconds)
     h[1] = CreateThread(NULL, 0, consumer_proc, NULL, 0, NULL);
     if (!h[0] || !h[1]) { printf("ERROR CreateThread failed\n"); exit(1); }
     while (__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE) < 2) Sleep(0);
-    t0 = now();
+    t0 = bench_now();
     __atomic_store_n(&g_go, 1, __ATOMIC_RELEASE);
     Sleep((DWORD)(seconds * 1000 + 0.5));
     __atomic_store_n(&g_stop, 1, __ATOMIC_RELEASE);
@@ -390,18 +331,18 @@ static double producer_consumer_round(double seconds)
 static void run_producer_consumer(void)
 {
     double ns[THREAD_ROUNDS];
-    struct timing t = {0};
+    struct bench_timing t = {0};
 
     if (!selected("prodcons_64")) return;
     g_ring = VirtualAlloc(NULL, sizeof(*g_ring), MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
     if (!g_ring) { printf("ERROR VirtualAlloc failed\n"); exit(1); }
-    producer_consumer_round(g_time / 4);
+    producer_consumer_round(bench_seconds / 4);
     for (int k = 0; k < THREAD_ROUNDS; k++)
     {
-        ns[k] = producer_consumer_round(g_time / THREAD_ROUNDS);
+        ns[k] = producer_consumer_round(bench_seconds / THREAD_ROUNDS);
         t.ops += (double)g_consumed;
     }
-    qsort(ns, THREAD_ROUNDS, sizeof(ns[0]), cmp_double);
+    qsort(ns, THREAD_ROUNDS, sizeof(ns[0]), bench_cmp_double);
     t.ns = ns[THREAD_ROUNDS / 2];
     t.min = ns[0];
     t.max = ns[THREAD_ROUNDS - 1];
@@ -424,9 +365,9 @@ static int identify_module(void)
     GetSystemInfo(&si);
     wine_get_version = (void *)GetProcAddress(GetModuleHandleA("ntdll.dll"), "wine_get_version");
     printf("pool_bench: %s, %u CPUs, %s, %.3f s per workload\n", sizeof(void *) == 8 ? "x86_64" : "i386",
-           (unsigned)si.dwNumberOfProcessors, wine_get_version ? wine_get_version() : "not Wine", g_time);
+           (unsigned)si.dwNumberOfProcessors, wine_get_version ? wine_get_version() : "not Wine", bench_seconds);
     printf("ENV arch=%s cpus=%u wine=%s time=%.3f\n", sizeof(void *) == 8 ? "x86_64" : "i386",
-           (unsigned)si.dwNumberOfProcessors, wine_get_version ? wine_get_version() : "none", g_time);
+           (unsigned)si.dwNumberOfProcessors, wine_get_version ? wine_get_version() : "none", bench_seconds);
     if (!kernel)
     {
         printf("ERROR ntoskrnl.exe is not loaded\n");
@@ -457,13 +398,12 @@ static int identify_module(void)
 
 int main(int argc, char **argv)
 {
-    LARGE_INTEGER freq;
     const char *env = getenv("POOL_BENCH_TIME");
 
-    if (env && atof(env) > 0) g_time = atof(env);
+    if (env && atof(env) > 0) bench_seconds = atof(env);
     for (int i = 1; i < argc; i++)
     {
-        if (!strcmp(argv[i], "--time") && i + 1 < argc) g_time = atof(argv[++i]);
+        if (!strcmp(argv[i], "--time") && i + 1 < argc) bench_seconds = atof(argv[++i]);
         else if (!strcmp(argv[i], "--only") && i + 1 < argc) g_only = argv[++i];
         else if (!strcmp(argv[i], "--list")) g_list = 1;
         else
@@ -472,9 +412,8 @@ int main(int argc, char **argv)
             return 1;
         }
     }
-    if (g_time <= 0) g_time = 0.5;
-    QueryPerformanceFrequency(&freq);
-    g_qpc_period = 1.0 / (double)freq.QuadPart;
+    if (bench_seconds <= 0) bench_seconds = 0.5;
+    bench_init_clock();
 
     if (!g_list && !identify_module()) return 2;
     if (!g_list) first_use();

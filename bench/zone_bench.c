@@ -10,52 +10,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bench_timing.h"
 #include "pe_imports.h"
 #include "zone_bench.h"
 
-#define ROUNDS 5
-
-static double g_time = 0.5, g_period;
-
-static double now(void)
-{
-    LARGE_INTEGER c;
-    QueryPerformanceCounter(&c);
-    return (double)c.QuadPart * g_period;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
+/* The measured routines take a count; bench_measure passes a context too. */
+static void (*measured)(uint64_t n);
+static void run_measured(void *ctx, uint64_t n) { (void)ctx; measured(n); }
 
 static void measure(const char *name, const char *text, void (*fn)(uint64_t))
 {
-    double per[ROUNDS], t0, t;
-    uint64_t n = 1;
-    for (;;)
-    {
-        t0 = now();
-        fn(n);
-        if (now() - t0 >= g_time / ROUNDS / 8 || n >= (1ull << 40)) break;
-        n *= 2;
-    }
-    for (int k = 0; k < ROUNDS; k++)
-    {
-        uint64_t ops = 0;
-        t0 = now();
-        do
-        {
-            fn(n);
-            ops += n;
-            t = now();
-        } while (t - t0 < g_time / ROUNDS);
-        per[k] = (t - t0) * 1e9 / (double)ops;
-    }
-    qsort(per, ROUNDS, sizeof(per[0]), cmp);
-    printf("RESULT %s %.2f min=%.2f max=%.2f\n  %-44s %10.2f ns\n", name, per[ROUNDS / 2], per[0], per[ROUNDS - 1],
-           text, per[ROUNDS / 2]);
+    struct bench_timing t;
+    measured = fn;
+    t = bench_measure(run_measured, NULL);
+    printf("RESULT %s %.2f min=%.2f max=%.2f\n  %-44s %10.2f ns\n", name, t.ns, t.min, t.max, text, t.ns);
     fflush(stdout);
 }
 
@@ -63,14 +31,12 @@ int main(int argc, char **argv)
 {
     static char segment[16384] __attribute__((aligned(16)));
     HMODULE kernel = GetModuleHandleA("ntoskrnl.exe");
-    LARGE_INTEGER f;
     long status;
 
     (void)pe_bound_import;
     (void)pe_contains;
-    if (argc > 2 && !strcmp(argv[1], "--time")) g_time = atof(argv[2]);
-    QueryPerformanceFrequency(&f);
-    g_period = 1.0 / (double)f.QuadPart;
+    if (argc > 2 && !strcmp(argv[1], "--time")) bench_seconds = atof(argv[2]);
+    bench_init_clock();
     if (!kernel)
     {
         printf("ERROR ntoskrnl.exe is not loaded\n");

@@ -77,6 +77,28 @@ TEST(NtoshostReport, RoutedFreesKeepTheirNote) {
     EXPECT_TRUE(r.pool.leaks().empty());
 }
 
+// The system's lookaside lists, as the child read them before unload: a table and a JSON list;
+// without a snapshot (the driver never ran) the JSON field is null.
+TEST(NtoshostReport, LookasideSnapshotIsATableAndAJsonList) {
+    Report none;
+    EXPECT_NE(ntoshost::format_json(none).find("\"lookaside_snapshot\": null"), std::string::npos);
+    Report r;
+    r.consume_line("#ntoshost lookaside-snapshot");
+    r.consume_line("#ntoshost lookaside-info 34 256 640 60 640 0 1 66426d53 512");
+    r.consume_line("#ntoshost lookaside-info 4 256 garbage");
+    ASSERT_TRUE(r.lookaside_snapshot);
+    ASSERT_EQ(r.lookaside_snapshot->size(), 1u);
+    const auto& l = r.lookaside_snapshot->front();
+    EXPECT_EQ(l.depth, 34u);
+    EXPECT_EQ(l.allocate_misses, 60u);
+    EXPECT_EQ(l.tag, 0x66426D53u);
+    EXPECT_NE(ntoshost::format_text(r).find("  SmBf Paged       512     34    256        640         60   9.4%        640          0"),
+              std::string::npos)
+        << ntoshost::format_text(r);
+    EXPECT_NE(ntoshost::format_json(r).find(R"({"tag": "SmBf", "tag_value": "0x66426D53", "pool": "Paged", "pool_type": "0x1", "size": 512, "depth": 34, "max_depth": 256, "allocates": 640, "allocate_misses": 60, "frees": 640, "free_misses": 0})"),
+              std::string::npos);
+}
+
 TEST(NtoshostReport, StopLinesOfBothWidthsParseAndGarbageDoesNot) {
     auto bc = ntoshost::parse_stop_line("*** STOP: 0x00000019 (0x00000020,0x00A01000,0x00A01010,0x0C020001) BAD_POOL_HEADER");
     ASSERT_TRUE(bc);

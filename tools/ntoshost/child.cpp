@@ -10,6 +10,7 @@
 
 #include "child.h"
 #include "driver_object.h"
+#include "nt/sysinfo.h"
 #include "pe_loader.h"
 #include "report.h"
 
@@ -107,6 +108,33 @@ std::string lower(std::string s) {
 
 FARPROC export_of(HMODULE m, const pe::ImportSlot& s) {
     return GetProcAddress(m, s.by_ordinal ? MAKEINTRESOURCEA(s.ordinal) : s.name.c_str());
+}
+
+// The system's lookaside lists as poolmon would show them while the driver is loaded (their Depth
+// is what the module's tuner made of the driver's workload so far), through the module's
+// ZwQuerySystemInformation(SystemLookasideInformation).
+void emit_lookaside_snapshot() {
+    using QueryFn = LONG(NT_API*)(ULONG, void*, ULONG, ULONG*);
+    auto query = reinterpret_cast<QueryFn>(reinterpret_cast<void*>(GetProcAddress(project_ntoskrnl, "ZwQuerySystemInformation")));
+    if (!query) return;
+    std::vector<nt::SYSTEM_LOOKASIDE_INFORMATION> rows(16);
+    ULONG needed = 0;
+    LONG status;
+    // Lists may be created between the calls: ask again with what the last answer needed.
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        status = query(nt::SystemLookasideInformation, rows.data(), static_cast<ULONG>(rows.size() * sizeof(rows[0])), &needed);
+        if (status != static_cast<LONG>(nt::STATUS_INFO_LENGTH_MISMATCH)) break;
+        rows.resize(needed / sizeof(rows[0]) + 8);
+    }
+    if (status < 0) return;
+    emit("lookaside-snapshot");
+    for (std::size_t i = 0; i < needed / sizeof(rows[0]); ++i) {
+        const auto& r = rows[i];
+        emit("lookaside-info %u %u %lu %lu %lu %lu %lx %08lx %lu", r.CurrentDepth, r.MaximumDepth, static_cast<unsigned long>(r.TotalAllocates),
+             static_cast<unsigned long>(r.AllocateMisses), static_cast<unsigned long>(r.TotalFrees),
+             static_cast<unsigned long>(r.FreeMisses), static_cast<unsigned long>(r.Type), static_cast<unsigned long>(r.Tag),
+             static_cast<unsigned long>(r.Size));
+    }
 }
 
 struct Bound {
@@ -271,6 +299,7 @@ int run_child(const Options& o) {
     const bool unload = has_unload_routine();
     emit("unload %d", unload ? 1 : 0);
     if (o.keep_seconds) Sleep(o.keep_seconds * 1000);
+    emit_lookaside_snapshot();
     if (!unload) return exit_code::clean;
     call_driver_unload();
     emit("unloaded");

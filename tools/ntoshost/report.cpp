@@ -113,6 +113,41 @@ void text_objects(std::ostringstream& o, const Report& r) {
     }
 }
 
+// Poolmon's lookaside view: one line per list, the miss ratio of its allocations.
+void text_lookaside_snapshot(std::ostringstream& o, const Report& r) {
+    if (!r.lookaside_snapshot || r.lookaside_snapshot->empty()) return;
+    o << "\nLookaside lists in the system while the driver was loaded (SystemLookasideInformation):\n"
+         "  Tag  Type       Size  Depth    Max     Allocs     Misses  Miss%      Frees FreeMisses\n";
+    for (const auto& l : *r.lookaside_snapshot) {
+        char line[160];
+        const double miss = l.allocates ? 100.0 * static_cast<double>(l.allocate_misses) / static_cast<double>(l.allocates) : 0.0;
+        std::snprintf(line, sizeof(line), "  %-4s %-5s %9u %6u %6u %10llu %10llu %5.1f%% %10llu %10llu\n", tag_text(l.tag).c_str(),
+                      pool_text(pool_type_is_paged(l.pool_type)), l.size, l.depth, l.max_depth,
+                      static_cast<unsigned long long>(l.allocates), static_cast<unsigned long long>(l.allocate_misses), miss,
+                      static_cast<unsigned long long>(l.frees), static_cast<unsigned long long>(l.free_misses));
+        o << line;
+    }
+}
+
+void json_lookaside_snapshot(std::ostringstream& o, const Report& r) {
+    o << "  \"lookaside_snapshot\": ";
+    if (!r.lookaside_snapshot) {
+        o << "null,\n";
+        return;
+    }
+    o << "[";
+    bool first = true;
+    for (const auto& l : *r.lookaside_snapshot) {
+        o << (first ? "\n" : ",\n") << "    {\"tag\": " << json_string(tag_text(l.tag)) << ", \"tag_value\": " << json_string(hex(l.tag, 8))
+          << ", \"pool\": \"" << pool_json(pool_type_is_paged(l.pool_type)) << "\", \"pool_type\": " << json_string(hex(l.pool_type))
+          << ", \"size\": " << l.size << ", \"depth\": " << l.depth << ", \"max_depth\": " << l.max_depth
+          << ", \"allocates\": " << l.allocates << ", \"allocate_misses\": " << l.allocate_misses << ", \"frees\": " << l.frees
+          << ", \"free_misses\": " << l.free_misses << "}";
+        first = false;
+    }
+    o << (first ? "" : "\n  ") << "],\n";
+}
+
 void json_objects(std::ostringstream& o, const Report& r) {
     o << "  \"lookaside_lists\": [";
     bool first = true;
@@ -249,6 +284,17 @@ bool Report::consume_line(std::string_view line) {
         l.pool_type = static_cast<std::uint32_t>(d);
         l.status = static_cast<std::int32_t>(static_cast<std::uint32_t>(e));
         objects.lookaside_initialized(l);
+    } else if (kind == "lookaside-snapshot") {
+        lookaside_snapshot.emplace();
+    } else if (kind == "lookaside-info" && lookaside_snapshot && f.size() >= 8) {
+        auto all = split(line, 11);
+        std::uint64_t v[9];
+        bool ok = all.size() >= 10;
+        for (int i = 0; ok && i < 9; ++i) ok = number(all[i + 1], i >= 6 && i <= 7 ? 16 : 10, &v[i]);
+        if (ok)
+            lookaside_snapshot->push_back({static_cast<std::uint32_t>(v[0]), static_cast<std::uint32_t>(v[1]), v[2], v[3], v[4],
+                                           v[5], static_cast<std::uint32_t>(v[6]), static_cast<std::uint32_t>(v[7]),
+                                           static_cast<std::uint32_t>(v[8])});
     } else if (kind == "lookaside-delete" && f.size() >= 2 && number(f[1], 16, &a)) {
         std::optional<LookasideCounters> counters;
         if (f.size() >= 6 && number(f[2], 10, &b) && number(f[3], 10, &c) && number(f[4], 10, &d) && number(f[5], 10, &e))
@@ -362,6 +408,7 @@ std::string format_text(const Report& r) {
         }
     }
     text_objects(o, r);
+    text_lookaside_snapshot(o, r);
     if (r.unimplemented_called) o << "\nStopped:       unimplemented " << *r.unimplemented_called << " called\n";
     if (r.bugcheck) {
         const auto& b = *r.bugcheck;
@@ -435,6 +482,7 @@ std::string format_json(const Report& r) {
     for (std::size_t i = 0; i < r.pool.foreign_frees().size(); ++i) o << (i ? ", " : "") << json_string(r.pool.foreign_frees()[i]);
     o << "],\n";
     json_objects(o, r);
+    json_lookaside_snapshot(o, r);
     o << "  \"exit_status\": " << r.exit_status() << "\n}\n";
     return o.str();
 }

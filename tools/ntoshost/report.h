@@ -15,6 +15,8 @@
 //   #ntoshost lookaside-delete <addr-hex> [<total-allocates> <allocate-misses> <total-frees> <free-misses>]
 //   #ntoshost zone <addr-hex> <block-size> <segment-hex> <segment-size> <status-hex>
 //   #ntoshost zone-extend <addr-hex> <segment-hex> <segment-size> <status-hex>
+//   #ntoshost lookaside-snapshot
+//   #ntoshost lookaside-info <depth> <max-depth> <allocates> <allocate-misses> <frees> <free-misses> <type-hex> <tag-hex> <size>
 //   #ntoshost entry <status-hex>
 //   #ntoshost unload <0|1: the driver has an unload routine>
 //   #ntoshost unloaded
@@ -107,6 +109,14 @@ struct BugCheck {
 // Parses "*** STOP: 0x000000C2 (0x...,0x...,0x...,0x...) NAME"; nullopt for any other line.
 std::optional<BugCheck> parse_stop_line(std::string_view line);
 
+// One row of the system's lookaside lists as ZwQuerySystemInformation(SystemLookasideInformation)
+// returns them (what poolmon's lookaside view and the debugger's !lookaside show).
+struct LookasideSnapshotRow {
+    std::uint32_t depth = 0, max_depth = 0;
+    std::uint64_t allocates = 0, allocate_misses = 0, frees = 0, free_misses = 0;
+    std::uint32_t pool_type = 0, tag = 0, size = 0;
+};
+
 struct Report {
     std::string driver;
     std::string arch;
@@ -126,6 +136,9 @@ struct Report {
     bool imports_only = false;
     PoolTracker pool;
     KernelObjects objects;   // lookaside lists and zones
+    // Every registered lookaside list once the driver has run (after --keep), before DriverUnload:
+    // their Depth is what the module's tuner made of the driver's workload.
+    std::optional<std::vector<LookasideSnapshotRow>> lookaside_snapshot;
 
     // Feeds one line of the child's output. Returns true if it was an event or a STOP line.
     bool consume_line(std::string_view line);

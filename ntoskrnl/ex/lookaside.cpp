@@ -1,9 +1,6 @@
-// Lookaside list initialisation, deletion, flush, the verifier's checks and the poolmon-style
-// table. The allocate/free paths are inline in lookaside.h; the registry and depth tuning are in
-// lookaside_registry.cpp.
+// Lookaside list initialisation, deletion, flush and the verifier's checks. The allocate/free
+// paths are inline in lookaside.h; the registry and depth tuning are in lookaside_registry.cpp.
 #include "ex/lookaside.h"
-
-#include <cstdio>
 
 #include "ex/pool.h"
 #include "vf/verifier.h"
@@ -114,37 +111,6 @@ void check_pool_free(const void* block, std::size_t bytes) {
     if (const GENERAL_LOOKASIDE_POOL* list = system_registry().find_in_range(block, bytes))
         ke::bug_check(driver_verifier_detected_violation, verifier_free_active_list,
                       reinterpret_cast<nt::ULONG_PTR>(list), reinterpret_cast<nt::ULONG_PTR>(block), bytes);
-}
-
-std::size_t format_table(const nt::SYSTEM_LOOKASIDE_INFORMATION* rows, std::size_t n, char* out,
-                         std::size_t capacity) {
-    std::size_t len = 0;
-    auto append = [&](int wrote) {
-        if (wrote > 0) len += static_cast<std::size_t>(wrote);
-    };
-    auto room = [&]() { return len < capacity ? capacity - len : 0; };
-    auto at = [&]() { return capacity ? out + (len < capacity ? len : capacity - 1) : nullptr; };
-    append(std::snprintf(at(), room(),
-                         " Tag  Type      Size Depth   Max     Allocs     Misses  Miss%%      Frees FreeMisses\n"));
-    for (std::size_t i = 0; i < n; ++i) {
-        const nt::SYSTEM_LOOKASIDE_INFORMATION& r = rows[i];
-        char tag[5];
-        for (int k = 0; k < 4; ++k) {
-            const auto c = static_cast<unsigned char>((r.Tag >> (8 * k)) & 0xFF);
-            tag[k] = c >= 0x20 && c < 0x7F ? static_cast<char>(c) : '.';
-        }
-        tag[4] = '\0';
-        // Miss ratio in tenths of a percent, integer arithmetic (no floating point in the module).
-        const unsigned long long permille =
-            r.TotalAllocates ? (1000ull * r.AllocateMisses + r.TotalAllocates / 2) / r.TotalAllocates : 0;
-        append(std::snprintf(at(), room(), " %s %-5s %8lu %5u %5u %10lu %10lu %4llu.%llu %10lu %10lu\n", tag,
-                             pool::classify(static_cast<ULONG>(r.Type)).paged ? "Paged" : "Nonp", static_cast<unsigned long>(r.Size),
-                             r.CurrentDepth, r.MaximumDepth, static_cast<unsigned long>(r.TotalAllocates),
-                             static_cast<unsigned long>(r.AllocateMisses), permille / 10, permille % 10,
-                             static_cast<unsigned long>(r.TotalFrees), static_cast<unsigned long>(r.FreeMisses)));
-    }
-    if (capacity) out[len < capacity ? len : capacity - 1] = '\0';
-    return len;
 }
 
 }  // namespace ex::lookaside

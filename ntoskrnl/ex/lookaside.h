@@ -139,10 +139,4 @@ inline void free(GENERAL_LOOKASIDE_POOL& l, void* block, Kind kind) {
     slist::push(&l.ListHead, static_cast<nt::SLIST_ENTRY*>(block));
 }
 
-// Writes a poolmon-style table of lookaside lists:
-//    Tag  Type    Size  Depth    Max     Allocs     Misses  Miss%      Frees FreeMisses
-// into out (NUL-terminated, truncated to capacity); returns the length it needed.
-std::size_t format_table(const nt::SYSTEM_LOOKASIDE_INFORMATION* rows, std::size_t n, char* out,
-                         std::size_t capacity);
-
 }  // namespace ex::lookaside

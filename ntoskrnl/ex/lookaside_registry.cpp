@@ -65,6 +65,14 @@ void Registry::add(GENERAL_LOOKASIDE_POOL& list, bool paged) {
     bool wake = false;
     {
         SpinLockGuard guard(lock_);
+        // A live list initialised again (a driver bug the verifier stops for, 0xC4/0xD2 path in
+        // verify_initialize) is linked once, not twice: linking it again would make it its own
+        // successor and every walk of the registry (tuner, snapshot, delete) would never end.
+        if (contains_locked(&list)) {
+            list.ListEntry.Blink->Flink = list.ListEntry.Flink;
+            list.ListEntry.Flink->Blink = list.ListEntry.Blink;
+            --count_;
+        }
         // Tail insertion, as ReactOS does.
         nt::LIST_ENTRY& head = heads_[paged ? 1 : 0];
         list.ListEntry.Flink = &head;

@@ -1,7 +1,8 @@
 /* An XP-10 style driver: tagged paged and nonpaged pool, lists built with the DDK's header
  * inlines (InitializeListHead, InsertTailList, RemoveHeadList), everything freed in DriverUnload
  * with ExFreePoolWithTag. With FAIL_ENTRY defined, DriverEntry frees what it allocated and fails
- * with STATUS_INSUFFICIENT_RESOURCES, as a driver whose device setup failed does. */
+ * with STATUS_INSUFFICIENT_RESOURCES, as a driver whose device setup failed does; with
+ * FAIL_ENTRY_LEAKING it fails the same way but forgets to free (leaks at image unload). */
 #include "sample_driver.h"
 
 #define TAG_NODE SAMPLE_TAG('S', 'm', 'N', 'd')
@@ -55,6 +56,8 @@ NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registry_path)
     if (sum != 6 + 9 + 12 + 15 + 18 + 21) return STATUS_DATA_ERROR;
 #ifdef FAIL_ENTRY
     SampleUnload(driver);
+    return STATUS_INSUFFICIENT_RESOURCES;
+#elif defined(FAIL_ENTRY_LEAKING)
     return STATUS_INSUFFICIENT_RESOURCES;
 #endif
     driver->DriverUnload = SampleUnload;

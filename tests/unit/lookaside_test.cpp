@@ -269,6 +269,22 @@ TEST_F(LookasideTest, DeletingAnUnregisteredListIsHarmlessWithoutVerifier) {
     EXPECT_EQ(registry.size(), 0u);
 }
 
+TEST_F(LookasideTest, ReinitialisingALiveListWithoutVerifierRegistersItOnce) {
+    nt::PAGED_LOOKASIDE_LIST other{};
+    la::initialize(registry, list.L, counting_allocate, counting_free, 0, 64, tag_test);
+    la::initialize(registry, other.L, counting_allocate, counting_free, 1, 128, tag_test);
+    // Again, as the last list and as the first one: each stays registered once, walks end.
+    la::initialize(registry, other.L, counting_allocate, counting_free, 1, 128, tag_test);
+    la::initialize(registry, list.L, counting_allocate, counting_free, 0, 64, tag_test);
+    EXPECT_EQ(registry.size(), 2u);
+    nt::SYSTEM_LOOKASIDE_INFORMATION rows[4];
+    EXPECT_EQ(registry.snapshot(rows, 4), 2u);
+    la::remove(registry, list.L, la::Kind::classic);
+    la::remove(registry, other.L, la::Kind::classic);
+    EXPECT_EQ(registry.size(), 0u);
+    EXPECT_FALSE(registry.contains(&list.L));
+}
+
 using LookasideDeathTest = LookasideTest;
 
 TEST_F(LookasideDeathTest, VerifierReinitialisingALiveList) {

@@ -15,9 +15,12 @@
 #include "report.h"
 
 namespace ntoshost {
+
+HMODULE project_ntoskrnl;
+
 namespace {
 
-HMODULE project_ntoskrnl, wine_ntoskrnl;
+HMODULE wine_ntoskrnl;
 HMODULE project_hal;   // i386 only: the project's hal.dll next to the host
 HMODULE wine_hal;      // i386 with --wine-fallback: Wine's builtin hal.dll, for the routines ours lacks
 typedef void(WINAPI* KeBugCheckExFn)(ULONG, ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR);
@@ -195,6 +198,17 @@ void set_protections(std::uint8_t* base, const pe::Image& img) {
     }
 }
 
+// Driver Verifier's pool tracking: 0xC4 / 0x62 "a driver has forgotten to free its pool
+// allocations prior to unloading"; P2 the driver's name, P3 verifier data (the DRIVER_OBJECT
+// here), P4 the number of allocations not freed (learn.microsoft.com, Bug Check 0xC4; Pool
+// Tracking).
+void check_leaks_at_unload(const Options& o) {
+    if (o.verifier && bug_check)
+        if (const std::uint64_t live = live_allocations())
+            bug_check(0xC4, 0x62, reinterpret_cast<ULONG_PTR>(driver_name_address()),
+                      reinterpret_cast<ULONG_PTR>(driver_object_address()), static_cast<ULONG_PTR>(live));
+}
+
 }  // namespace
 
 int run_child(const Options& o) {
@@ -295,22 +309,23 @@ int run_child(const Options& o) {
     SetUnhandledExceptionFilter(unhandled);
     const std::int32_t status = call_driver_entry();
     emit("entry %08x", static_cast<unsigned>(status));
-    if (status < 0) return exit_code::entry_failure;   // Windows unloads the image without calling DriverUnload
+    if (status < 0) {
+        // Windows unloads the image without calling DriverUnload; what the driver still holds
+        // then is leaked all the same (the verifier checks at every image unload).
+        check_leaks_at_unload(o);
+        return exit_code::entry_failure;
+    }
     const bool unload = has_unload_routine();
     emit("unload %d", unload ? 1 : 0);
-    if (o.keep_seconds) Sleep(o.keep_seconds * 1000);
+    if (o.keep_seconds) {
+        Sleep(o.keep_seconds * 1000);
+        emit("kept %u", o.keep_seconds);
+    }
     emit_lookaside_snapshot();
     if (!unload) return exit_code::clean;
     call_driver_unload();
     emit("unloaded");
-    // Driver Verifier's pool tracking: 0xC4 / 0x62 "a driver has forgotten to free its pool
-    // allocations prior to unloading"; P2 the driver's name, P3 verifier data (the DRIVER_OBJECT
-    // here), P4 the number of allocations not freed (learn.microsoft.com, Bug Check 0xC4; Pool
-    // Tracking).
-    if (o.verifier && bug_check)
-        if (const std::uint64_t live = live_allocations())
-            bug_check(0xC4, 0x62, reinterpret_cast<ULONG_PTR>(driver_name_address()),
-                      reinterpret_cast<ULONG_PTR>(driver_object_address()), static_cast<ULONG_PTR>(live));
+    check_leaks_at_unload(o);
     return exit_code::clean;
 }
 

@@ -28,6 +28,12 @@ struct Interposed {
     void** real;   // where the thunk finds the module's routine
 };
 const Interposed* find_interposed(const char* name);
+// The tracking thunk of a pool routine (ExAllocatePoolWithTag, ExFreePool), bound to the module's
+// routine even if the driver does not import it; null if the module lacks the routine. Lookaside
+// lists initialised with the default callbacks get these (object_thunks.cpp), so the blocks they
+// take from the pool count for the driver, as poolmon counts them under the list's tag.
+void* tracked_pool_routine(const char* name);
+extern HMODULE project_ntoskrnl;
 // Lookaside list and zone routines (object_thunks.cpp); find_interposed also searches these.
 const Interposed* find_object_interposed(const char* name);
 

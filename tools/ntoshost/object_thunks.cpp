@@ -57,6 +57,22 @@ void zone_extended(const void* zone, const void* segment, ULONG size, NTSTATUS s
     emit("zone-extend %llx %llx %u %08x", address(zone), address(segment), size, static_cast<unsigned>(status));
 }
 
+// A classic list initialised with NULL callbacks holds ExAllocatePoolWithTag and ExFreePool
+// (as on Windows); here they become the driver's tracked views of those routines, so the pool the
+// list takes on a miss and gives back on a full free or at delete is the driver's in the report.
+void track_default_routines(nt::GENERAL_LOOKASIDE_POOL& l, bool default_allocate, bool default_free) {
+    if (default_allocate)
+        if (void* thunk = tracked_pool_routine("ExAllocatePoolWithTag")) l.Allocate = reinterpret_cast<nt::PALLOCATE_FUNCTION>(thunk);
+    if (default_free)
+        if (void* thunk = tracked_pool_routine("ExFreePool")) l.Free = reinterpret_cast<nt::PFREE_FUNCTION>(thunk);
+}
+
+// The Ex lists' defaults take the list as an extra argument; these forward to the tracked routines.
+void* NT_API tracked_allocate_ex(nt::POOL_TYPE type, SIZE_T size, ULONG tag, nt::PLOOKASIDE_LIST_EX) {
+    return fn<void* NT_API(ULONG, SIZE_T, ULONG)>(tracked_pool_routine("ExAllocatePoolWithTag"))(static_cast<ULONG>(type), size, tag);
+}
+void NT_API tracked_free_ex(PVOID block, nt::PLOOKASIDE_LIST_EX) { fn<void NT_API(PVOID)>(tracked_pool_routine("ExFreePool"))(block); }
+
 }  // namespace
 
 extern "C" {
@@ -64,12 +80,14 @@ void NT_API thunk_ExInitializeNPagedLookasideList(PVOID list, nt::PALLOCATE_FUNC
                                                    ULONG flags, SIZE_T size, ULONG tag, USHORT depth) {
     fn<void NT_API(PVOID, nt::PALLOCATE_FUNCTION, nt::PFREE_FUNCTION, ULONG, SIZE_T, ULONG, USHORT)>(
         real_ExInitializeNPagedLookasideList)(list, allocate, free_fn, flags, size, tag, depth);
+    track_default_routines(static_cast<nt::NPAGED_LOOKASIDE_LIST*>(list)->L, !allocate, !free_fn);
     initialized(list, "NPaged", tag, size, nt::NonPagedPool, 0);
 }
 void NT_API thunk_ExInitializePagedLookasideList(PVOID list, nt::PALLOCATE_FUNCTION allocate, nt::PFREE_FUNCTION free_fn,
                                                   ULONG flags, SIZE_T size, ULONG tag, USHORT depth) {
     fn<void NT_API(PVOID, nt::PALLOCATE_FUNCTION, nt::PFREE_FUNCTION, ULONG, SIZE_T, ULONG, USHORT)>(
         real_ExInitializePagedLookasideList)(list, allocate, free_fn, flags, size, tag, depth);
+    track_default_routines(static_cast<nt::PAGED_LOOKASIDE_LIST*>(list)->L, !allocate, !free_fn);
     initialized(list, "Paged", tag, size, nt::PagedPool, 0);
 }
 NTSTATUS NT_API thunk_ExInitializeLookasideListEx(nt::PLOOKASIDE_LIST_EX list, nt::PALLOCATE_FUNCTION_EX allocate,
@@ -78,6 +96,10 @@ NTSTATUS NT_API thunk_ExInitializeLookasideListEx(nt::PLOOKASIDE_LIST_EX list, n
     NTSTATUS status = fn<NTSTATUS NT_API(nt::PLOOKASIDE_LIST_EX, nt::PALLOCATE_FUNCTION_EX, nt::PFREE_FUNCTION_EX, nt::POOL_TYPE,
                                          ULONG, SIZE_T, ULONG, USHORT)>(real_ExInitializeLookasideListEx)(
         list, allocate, free_fn, pool_type, flags, size, tag, depth);
+    if (status >= 0 && list) {
+        if (!allocate && tracked_pool_routine("ExAllocatePoolWithTag")) list->L.AllocateEx = &tracked_allocate_ex;
+        if (!free_fn && tracked_pool_routine("ExFreePool")) list->L.FreeEx = &tracked_free_ex;
+    }
     initialized(list, "Ex", tag, size, static_cast<ULONG>(pool_type), status);
     return status;
 }

@@ -83,7 +83,7 @@ void text_objects(std::ostringstream& o, const Report& r) {
             else if (l.deleted)
                 o << "deleted";
             else
-                o << (r.unloaded ? "NOT deleted at unload" : "not deleted");
+                o << (r.image_unloaded() ? "NOT deleted at unload" : "not deleted");
             if (l.storage_freed) o << "; its memory was freed while the list was not deleted";
             if (l.counters) {
                 const auto& c = *l.counters;
@@ -313,6 +313,8 @@ bool Report::consume_line(std::string_view line) {
         has_unload = f[1] == "1";
     } else if (kind == "unloaded") {
         unloaded = true;
+    } else if (kind == "kept" && f.size() >= 2 && number(f[1], 10, &a)) {
+        kept_seconds = static_cast<unsigned>(a);
     } else if (kind == "unimplemented" && f.size() >= 2) {
         unimplemented_called = std::string(f[1]);
     } else if (kind == "load-error" && f.size() >= 2) {
@@ -371,6 +373,7 @@ std::string format_text(const Report& r) {
              "bind them to stubs that stop when called)\n";
     if (!r.entry_status && (r.bugcheck || r.unimplemented_called)) o << "DriverEntry:   did not return (the system stopped)\n";
     if (r.entry_status) o << "DriverEntry:   " << status_text(*r.entry_status) << (*r.entry_status >= 0 ? " (success)" : " (failure)") << "\n";
+    if (r.kept_seconds) o << "Kept loaded:   " << r.kept_seconds << " s after DriverEntry (--keep)\n";
     if (r.has_unload) o << "DriverUnload:  " << (!*r.has_unload ? "none (the driver stays loaded)" : r.unloaded ? "called, returned" : "not reached") << "\n";
 
     if (!r.pool.tags().empty()) {
@@ -391,13 +394,15 @@ std::string format_text(const Report& r) {
         o << "\nFrees of memory that was not a live allocation of this driver (double free, or not its own):\n";
         for (const auto& f : r.pool.foreign_frees()) o << "  " << f << "\n";
     }
-    // Verifier's rule: leaks are what is still allocated once the unload routine has returned.
-    if (r.unloaded) {
+    // Verifier's rule: leaks are what is still allocated once the image is unloaded (after its
+    // unload routine returned, or after a failed DriverEntry).
+    if (r.image_unloaded()) {
         auto leaks = r.pool.leaks();
         if (leaks.empty()) {
             o << "\nLeaks at unload: none\n";
         } else {
-            o << "\nLeaks at unload (allocations not freed when DriverUnload returned):\n";
+            o << "\nLeaks at unload (allocations not freed when "
+              << (r.unloaded ? "DriverUnload returned" : "the image was unloaded after DriverEntry failed") << "):\n";
             for (const auto& l : leaks) {
                 o << "  " << tag_text(l.tag) << " " << pool_text(l.paged) << ": " << l.count << " allocation"
                   << (l.count == 1 ? "" : "s") << ", " << l.bytes << " bytes at";
@@ -449,6 +454,7 @@ std::string format_json(const Report& r) {
     o << "],\n";
     o << "  \"entry_status\": " << (r.entry_status ? json_string(status_text(*r.entry_status)) : "null") << ",\n";
     o << "  \"unloaded\": " << (r.unloaded ? "true" : "false") << ",\n";
+    o << "  \"kept_seconds\": " << r.kept_seconds << ",\n";
     o << "  \"unimplemented_called\": " << (r.unimplemented_called ? json_string(*r.unimplemented_called) : "null") << ",\n";
     o << "  \"bugcheck\": ";
     if (r.bugcheck) {
@@ -469,7 +475,7 @@ std::string format_json(const Report& r) {
     }
     o << (first ? "" : "\n  ") << "],\n  \"leaks\": [";
     first = true;
-    if (r.unloaded) {
+    if (r.image_unloaded()) {
         for (const auto& l : r.pool.leaks()) {
             o << (first ? "\n" : ",\n") << "    {\"tag\": " << json_string(tag_text(l.tag)) << ", \"pool\": \"" << pool_json(l.paged)
               << "\", \"count\": " << l.count << ", \"bytes\": " << l.bytes << ", \"addresses\": [";

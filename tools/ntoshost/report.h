@@ -127,7 +127,8 @@ struct Report {
     std::uint64_t image_base = 0, image_size = 0, entry_point = 0;
     std::optional<std::int32_t> entry_status;
     std::optional<bool> has_unload;                // known once DriverEntry returned
-    bool unloaded = false;
+    bool unloaded = false;                         // DriverUnload was called and returned
+    unsigned kept_seconds = 0;                     // --keep: how long the driver stayed loaded first
     std::optional<BugCheck> bugcheck;
     std::optional<std::string> unimplemented_called;
     std::optional<int> child_exit;                 // the child's exit status, if it ended
@@ -142,6 +143,9 @@ struct Report {
 
     // Feeds one line of the child's output. Returns true if it was an event or a STOP line.
     bool consume_line(std::string_view line);
+    // The image is gone: DriverUnload returned, or DriverEntry failed (Windows then unloads the
+    // image without calling DriverUnload). What the driver still holds then is leaked.
+    bool image_unloaded() const { return unloaded || (entry_status && *entry_status < 0); }
     int exit_status() const;
 };
 

@@ -46,33 +46,34 @@ SpinLock abandoned_lock;
 
 constexpr nt::ULONG header_quota_bit = 0x8;   // QUOTA_POOL_MASK in the stored pool type
 
-// Slack check: at allocation the last header-unit of the block (uninitialised memory the
-// caller owns only in part) is filled with this pattern; at free, the bytes past the request
-// must still hold it. Two words on x64 (16-byte units), one on i386.
+// Slack check: at allocation the bytes between the end of the request and the end of the block
+// (small blocks, up to 63 with the cache-aligned types) or of its last page (big blocks) are
+// filled with this pattern, in whole words ending at that end; at free they must still hold it.
+// The first word may start inside the request: those bytes are the caller's, not written yet.
 constexpr std::uint64_t slack_pattern_word = 0xC3CAD1D8DFE6EDF4ull;
-constexpr std::size_t slack_words = unit / sizeof(std::uint64_t);
 
-void fill_slack(std::uint8_t* block_end) {
-    for (std::size_t w = 0; w < slack_words; ++w)
-        std::memcpy(block_end - unit + w * 8, &slack_pattern_word, 8);
+inline void fill_slack(std::uint8_t* end, std::size_t slack) {
+    for (std::size_t w = (slack + 7) / 8; w-- > 0;) std::memcpy(end - 8 * (w + 1), &slack_pattern_word, 8);
 }
 
-// The first byte of the slack that no longer holds the pattern, or -1.
-int damaged_slack_byte(const std::uint8_t* block_end, std::size_t slack) {
-    for (std::size_t w = 0; w < slack_words; ++w) {
-        const std::size_t word_start = unit - (w + 1) * 8;   // offset from block_end - unit
+// The first (lowest) byte of the slack that no longer holds the pattern, or -1.
+int damaged_slack_byte(const std::uint8_t* end, std::size_t slack) {
+    for (std::size_t w = (slack + 7) / 8; w-- > 0;) {
+        const std::uint8_t* word = end - 8 * (w + 1);
         std::uint64_t v;
-        std::memcpy(&v, block_end - unit + word_start, 8);
-        // Bytes of this word that are slack: those at offsets >= unit - slack.
-        const std::size_t first_slack = unit - slack;
-        if (word_start + 8 <= first_slack) continue;
-        const std::size_t skip = first_slack > word_start ? first_slack - word_start : 0;
-        const std::uint64_t mask = skip ? ~std::uint64_t{0} << (skip * 8) : ~std::uint64_t{0};
-        const std::uint64_t diff = (v ^ slack_pattern_word) & mask;
-        if (diff) return block_end[-static_cast<std::ptrdiff_t>(unit) + static_cast<std::ptrdiff_t>(word_start) +
-                                   __builtin_ctzll(diff) / 8];
+        std::memcpy(&v, word, 8);
+        const std::size_t callers = 8 * (w + 1) > slack ? 8 * (w + 1) - slack : 0;   // < 8
+        const std::uint64_t diff = (v ^ slack_pattern_word) & (~std::uint64_t{0} << (callers * 8));
+        if (diff) return word[__builtin_ctzll(diff) / 8];
     }
     return -1;
+}
+
+// 0x21: the data following the block is corrupt (P2 block, P3 bytes requested, P4 the bad value).
+inline void check_slack(std::uintptr_t a, std::size_t requested, const std::uint8_t* end, std::size_t slack) {
+    if (!slack) return;
+    const int value = damaged_slack_byte(end, slack);
+    if (value >= 0) [[unlikely]] ke::bug_check(bad_pool_header, 0x21, a, requested, static_cast<std::uintptr_t>(value));
 }
 
 bool reserve(Arena& a, std::size_t small_bytes, std::size_t big_bytes) {
@@ -104,6 +105,7 @@ struct Located {
     bool big;
     ex::pool::Arena arena;
     nt::ULONG tag;           // as allocated
+    nt::ULONG pool_type;     // the block's POOL_TYPE as its header (or big entry) holds it, less 1
     bool quota;              // charged to the process (QUOTA_POOL_MASK / the big entry's flag)
     std::size_t block_bytes; // what the block occupies (and what its quota charge was)
     std::size_t requested;
@@ -116,6 +118,13 @@ struct Located {
     std::size_t first;
     BigEntry* entry;
 };
+
+// 0x19 / 0xD: the header of a free block was modified after the free (the bug check page names
+// 0xD-0xF and 0x23-0x25 for this and leaves their parameters reserved; project choice: P2 the
+// header, P3 what it holds, P4 the block size in units it should hold).
+[[noreturn, gnu::cold, gnu::noinline]] void free_header_modified(const nt::POOL_HEADER* header, std::size_t units) {
+    ke::bug_check(bad_pool_header, 0xD, reinterpret_cast<std::uintptr_t>(header), header->Ulong1, units);
+}
 
 [[noreturn, gnu::cold, gnu::noinline]] void never_pool(std::uintptr_t a) {
     // 0x42: "attempted to free a virtual address that was never in any pool".
@@ -175,11 +184,7 @@ struct Located {
     }
     const std::size_t slack = page.slack[index].load(std::memory_order_relaxed);
     const std::size_t requested = block - unit - slack;
-    if (slack) {
-        // 0x21: the data following the block is corrupt (P2 block, P3 bytes, P4 the value).
-        int value = damaged_slack_byte(reinterpret_cast<const std::uint8_t*>(a) + block - unit, slack);
-        if (value >= 0) ke::bug_check(bad_pool_header, 0x21, a, requested, static_cast<std::uintptr_t>(value));
-    }
+    check_slack(a, requested, reinterpret_cast<const std::uint8_t*>(a) + block - unit, slack);
     Located l;   // the big-block fields stay unset: only read when big is true
     l.big = false;
     l.arena = which;
@@ -188,6 +193,7 @@ struct Located {
     l.header = header;
     l.header_word = seen.Ulong1;
     l.tag = header->PoolTag;
+    l.pool_type = seen.pool_type() - 1;
     l.quota = ((seen.pool_type() - 1) & header_quota_bit) != 0;
     l.block_bytes = block;
     l.requested = requested;
@@ -213,12 +219,17 @@ struct Located {
         ke::bug_check(bad_pool_caller, 0x07, 0, 0, a);
     }
     if (first >= bump || state != BigEntry::head || a % page_size) not_a_block(which, a, pool_start);
+    // Below a page a caller gets exactly the bytes it asked for, and past a page the tail of the
+    // last page is not the caller's either: an overrun into it is found here.
+    const std::size_t end = std::size_t{entry.pages} * page_size;
+    check_slack(a, entry.bytes, reinterpret_cast<const std::uint8_t*>(a) + end, end - entry.bytes);
     Located l{};
     l.big = true;
     l.arena = which;
     l.first = first;
     l.entry = &entry;
     l.tag = entry.tag;
+    l.pool_type = entry.pool_type - 1;
     l.quota = entry.quota;
     l.requested = entry.bytes;
     l.block_bytes = entry.pages * page_size;
@@ -255,6 +266,11 @@ ThreadHeap* create_heap() {
 }  // namespace
 
 std::atomic<int> init_state{0};   // 0 none, 1 in progress, 2 done, 3 failed
+std::uintptr_t link_key = 0;
+
+[[gnu::cold, gnu::noinline]] void corrupt_free_list(const void* entry, const void* link) {
+    ke::bug_check(bad_pool_header, 0x3, reinterpret_cast<std::uintptr_t>(entry), reinterpret_cast<std::uintptr_t>(link), 0);
+}
 int heap_tls_slot = -1;
 
 Arena& arena(ex::pool::Arena which) { return arenas[static_cast<int>(which)]; }
@@ -313,6 +329,11 @@ void initialize() {
         arenas[2].protection = exec_paged ? platform::Protection::read_write_execute : platform::Protection::read_write;
         for (int i = 0; i < arena_count && ok; ++i)
             ok = reserve(arenas[i], region_sizes[i].small_bytes, region_sizes[i].big_bytes);
+        // The free-list key: varies with where the regions landed (address space layout) and the
+        // time, has bits above the page offset (never zero).
+        std::uint64_t k = reinterpret_cast<std::uintptr_t>(arenas[0].small.base) ^ platform::performance_counter(nullptr) ^ 0x9E3779B97F4A7C15ull;
+        k = (k ^ (k >> 29)) * 0xBF58476D1CE4E5B9ull;
+        link_key = static_cast<std::uintptr_t>(k ^ (k >> 32)) | (std::uintptr_t{1} << (sizeof(void*) * 8 - 2));
         init_state.store(ok ? 2 : 3, std::memory_order_release);
     }
     while ((state = init_state.load(std::memory_order_acquire)) == 1) platform::yield_thread();
@@ -320,7 +341,7 @@ void initialize() {
 }
 
 
-void* allocate(const Request& r) {
+void* allocate(const Request& r, nt::NTSTATUS* failure) {
     if (r.type.must_succeed) {
         // 0x9A: "marked an allocation request MUST_SUCCEED (no longer supported)".
         ke::bug_check(bad_pool_caller, 0x9A, r.pool_type, r.bytes, r.tag);
@@ -335,12 +356,18 @@ void* allocate(const Request& r) {
     const nt::KIRQL irql = ke::current_irql();
     if (irql > (r.type.paged ? ke::apc_level : ke::dispatch_level))
         ke::bug_check(bad_pool_caller, 0x08, irql, r.pool_type, r.bytes);
+    auto fail = [failure](nt::NTSTATUS status) -> void* {
+        if (failure) *failure = status;
+        return nullptr;
+    };
     const std::size_t requested = r.bytes ? r.bytes : 1;
     const std::size_t block = small_block_bytes(requested, r.type.cache_aligned);
-    // Quota is charged for what the block occupies: the block, or its whole pages.
-    if (!block && requested > SIZE_MAX - page_size) return nullptr;
-    const std::size_t charged = block ? block : (requested + page_size - 1) / page_size * page_size;
-    if (r.quota && !charge_quota(r.type.paged, charged)) return nullptr;
+    if (!block && requested > SIZE_MAX - page_size) return fail(nt::status::insufficient_resources);
+    // Quota is charged for what a small block occupies, header included. Blocks of whole pages
+    // are not charged: ReactOS's kmtest, validated on Windows, finds they take no process
+    // reference (windows-behavior.md 3.1), and ReactOS charges only blocks that are not page aligned.
+    const bool quota = r.quota && block;
+    if (quota && !charge_quota(r.type.paged, block)) return fail(nt::status::quota_exceeded);
 
     ThreadHeap& heap = this_thread_heap();
     void* body;
@@ -348,30 +375,33 @@ void* allocate(const Request& r) {
         PageInfo* page;
         body = small_allocate(heap, r.type.arena, r.type.cache_aligned, block, &page);
         if (!body) {
-            if (r.quota) return_quota(r.type.paged, charged);
-            return nullptr;
+            if (quota) return_quota(r.type.paged, block);
+            return fail(nt::status::insufficient_resources);
         }
         auto* header = static_cast<nt::POOL_HEADER*>(body) - 1;
         nt::POOL_HEADER h;
         h.Ulong1 = header->Ulong1;   // PreviousSize and BlockSize were laid out with the page
-        h.set_pool_type(header_pool_type(r.type, r.quota));
+        // A free block's header still says free and its size (a write after free or an
+        // overrun of the previous block that reached it would hand out a block with a bad one).
+        if (h.pool_type() != 0 || h.block_size() != block / unit) [[unlikely]]
+            free_header_modified(header, block / unit);
+        h.set_pool_type(header_pool_type(r.type, quota));
         header->PoolTag = r.tag;
 #if UINTPTR_MAX > 0xFFFFFFFFu
         // x64 Windows keeps the charged EPROCESS in the header (windows-behavior.md 4.6).
-        header->ProcessBilled = r.quota ? ps::current_process() : nullptr;
+        header->ProcessBilled = quota ? ps::current_process() : nullptr;
 #endif
         const std::size_t slack = block - unit - requested;
         const auto at = reinterpret_cast<std::uintptr_t>(body);
         const std::size_t index = block_index(*page, at - (at & ~(page_size - 1)) - page->first_offset - unit);
         page->slack[index].store(static_cast<std::uint8_t>(slack), std::memory_order_relaxed);
-        if (slack) fill_slack(static_cast<std::uint8_t*>(body) + block - unit);
+        fill_slack(static_cast<std::uint8_t*>(body) + block - unit, slack);
         __atomic_store_n(&header->Ulong1, h.Ulong1, __ATOMIC_RELEASE);
     } else {
-        body = big_allocate(r.type.arena, requested, r.tag, header_pool_type(r.type, r.quota), r.quota);
-        if (!body) {
-            if (r.quota) return_quota(r.type.paged, charged);
-            return nullptr;
-        }
+        body = big_allocate(r.type.arena, requested, r.tag, header_pool_type(r.type, false), false);
+        if (!body) return fail(nt::status::insufficient_resources);
+        const std::size_t pages_bytes = (requested + page_size - 1) / page_size * page_size;
+        fill_slack(static_cast<std::uint8_t*>(body) + pages_bytes, pages_bytes - requested);
     }
     count(heap.tags, r.tag, r.type.paged, false, static_cast<std::int64_t>(requested));
     return body;
@@ -384,10 +414,11 @@ void free(void* block, nt::ULONG tag) {
     }
     Located l = locate(block);
     const bool paged = l.arena == ex::pool::Arena::paged;
-    // 0x09: freeing at a bad IRQL (P2 the IRQL, P3 the pool type, P4 the block).
+    // 0x09: freeing at a bad IRQL (P2 the IRQL, P3 the pool type, P4 the block). The pool type
+    // is the block's as its header keeps it (stored + 1: cache aligned, session and quota bits).
     const nt::KIRQL irql = ke::current_irql();
-    if (irql > (paged ? ke::apc_level : ke::dispatch_level))
-        ke::bug_check(bad_pool_caller, 0x09, irql, paged ? 1 : 0, reinterpret_cast<std::uintptr_t>(block));
+    if (irql > (paged ? ke::apc_level : ke::dispatch_level)) [[unlikely]]
+        ke::bug_check(bad_pool_caller, 0x09, irql, l.pool_type, reinterpret_cast<std::uintptr_t>(block));
     const nt::ULONG stored_tag = l.tag;
     if ((stored_tag & nt::PROTECTED_POOL) && tag != stored_tag) {
         // 0x0A: freeing with the wrong tag (P2 block, P3 allocator's tag, P4 tag used). Only

@@ -54,7 +54,10 @@ struct Request {
 
 // Allocates, or returns nullptr when memory or quota is exhausted. Bug checks on requests
 // Windows stops for (MustSucceed types). A zero-byte request is served as a one-byte one.
-void* allocate(const Request& request);
+// *failure (if given) receives why a request failed: STATUS_QUOTA_EXCEEDED when the quota charge
+// did not fit (the status PsChargeProcessPoolQuota fails with, which the quota allocators raise),
+// else STATUS_INSUFFICIENT_RESOURCES.
+void* allocate(const Request& request, nt::NTSTATUS* failure = nullptr);
 
 // Frees a block from any allocator. `tag` is what ExFreePoolWithTag was given (0 from
 // ExFreePool); blocks with a PROTECTED_POOL tag must be freed with exactly their tag. Bug checks
@@ -73,8 +76,8 @@ struct BlockInfo {
 // Describes a live block; bug checks like free() if `block` is not one.
 BlockInfo query(const void* block);
 
-// Quota: the quota allocators charge the calling process (ps/quota.h) for what a block occupies
-// (the block with its header, or its whole pages), and free returns it.
+// Quota: the quota allocators charge the calling process (ps/quota.h) for what a small block
+// occupies (the block with its header), and free returns it; page-sized blocks are not charged.
 
 // ---- Tag accounting (poolmon) ----
 struct TagUsage {

@@ -120,6 +120,9 @@ struct TagTable {
 inline constexpr nt::ULONG zero_tag_key = 0x7FFFFFFFu;   // not a printable tag
 inline nt::ULONG tag_key(nt::ULONG tag) { return tag ? tag : zero_tag_key; }
 TagSlot* find_tag_slot(TagTable& table, nt::ULONG key);   // nullptr when the table is full
+// A thread whose table is full counts its other tags in one table shared by all threads, under a
+// lock (cold: a driver with more than 512 live tags on one thread is rare; poolmon must still see them).
+void count_shared(nt::ULONG key, bool paged, bool is_free, std::int64_t bytes);
 
 // Single writer per table: plain load + store, no locked instruction on the hot path.
 template <typename T>
@@ -127,10 +130,12 @@ inline void bump(std::atomic<T>& c, T v) {
     c.store(c.load(std::memory_order_relaxed) + v, std::memory_order_relaxed);
 }
 inline void count(TagTable& table, nt::ULONG tag, bool paged, bool is_free, std::int64_t bytes) {
-    const nt::ULONG key = tag_key(tag);
+    // Tracked without PROTECTED_POOL, as poolmon lists tags (ReactOS strips it the same way,
+    // anchors.md 2.1): a protected tag and its plain twin are one row.
+    const nt::ULONG key = tag_key(tag & ~nt::PROTECTED_POOL);
     TagSlot* s = table.last;
     if (!s || s->tag.load(std::memory_order_relaxed) != key) s = find_tag_slot(table, key);
-    if (!s) return;   // more distinct tags than slots on this thread: uncounted
+    if (!s) [[unlikely]] return count_shared(key, paged, is_free, bytes);
     bump(is_free ? s->kinds[paged].frees : s->kinds[paged].allocs, std::uintptr_t{1});
     bump(s->kinds[paged].bytes, static_cast<std::intptr_t>(is_free ? -bytes : bytes));
 }
@@ -151,6 +156,35 @@ inline ThreadHeap& this_thread_heap() {
 }
 ThreadHeap* registered_heaps();
 
+// Links of the free lists, kept in the first word of each free block's body, are stored XOR-ed
+// with a per-process key and checked when followed: a driver that writes to a block after freeing
+// it (zeros, data, a plausible pointer) leaves a link that decodes to no block of the page, which
+// is detected (BAD_POOL_HEADER 0x3) instead of being followed into a crash or handing one block
+// out twice. Never zero, with bits above any page offset set (so a pointer written by a driver
+// does not decode into the same page).
+extern std::uintptr_t link_key;
+inline void* encode_link(void* next) { return reinterpret_cast<void*>(reinterpret_cast<std::uintptr_t>(next) ^ link_key); }
+inline void* decode_link(void* stored) { return encode_link(stored); }
+// Index of the block whose body starts `offset` bytes after the page's first header.
+inline std::size_t block_index(const PageInfo& page, std::size_t offset) {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(offset) * page.reciprocal) >> 32);
+}
+// Whether `next` (decoded) may follow `body` on a free list of `page`: null, or the body of a
+// block of the same page.
+inline bool link_ok(const PageInfo& page, const void* body, const void* next) {
+    if (!next) return true;
+    const auto b = reinterpret_cast<std::uintptr_t>(body), n = reinterpret_cast<std::uintptr_t>(next);
+    if ((b ^ n) >= page_size) return false;
+    const std::uintptr_t first_body = (n & ~(page_size - 1)) + page.first_offset + unit;
+    if (n < first_body) return false;
+    const std::size_t offset = n - first_body;
+    const std::size_t index = block_index(page, offset);
+    return index * (std::size_t{page.units.load(std::memory_order_relaxed)} * unit) == offset && index < page.capacity;
+}
+// 0x19 / 0x3 "the pool freelist is corrupt": P2 the entry whose link is bad, P3 the link read
+// back (decoded), P4 0 (the lists are singly linked: there is no Blink to read back).
+[[noreturn]] void corrupt_free_list(const void* entry, const void* link);
+
 // Small blocks (pool_small.cpp).
 // Bytes of the block (header included) that serves a request; 0 if it must be a big block.
 inline std::size_t small_block_bytes(std::size_t bytes, bool cache_aligned) {
@@ -169,17 +203,15 @@ inline void* small_allocate(ThreadHeap& heap, ex::pool::Arena which, bool cache_
     PageInfo* page = heap.current[static_cast<int>(which)][cache_aligned][block_bytes / unit];
     if (page) {
         if (void* body = page->local_free) {
-            page->local_free = *static_cast<void**>(body);
+            void* next = decode_link(*static_cast<void**>(body));
+            if (!link_ok(*page, body, next)) [[unlikely]] corrupt_free_list(body, next);
+            page->local_free = next;
             ++page->used;
             *page_out = page;
             return body;
         }
     }
     return small_allocate_slow(heap, which, cache_aligned, block_bytes, page_out);
-}
-// Index of the block whose body starts `offset` bytes after the page's first header.
-inline std::size_t block_index(const PageInfo& page, std::size_t offset) {
-    return static_cast<std::size_t>((static_cast<std::uint64_t>(offset) * page.reciprocal) >> 32);
 }
 // Returns a block whose header has already been marked free.
 void small_release(ThreadHeap& heap, PageInfo& page, void* body);

@@ -11,17 +11,19 @@ std::uint8_t* page_base(const SmallRegion& region, const PageInfo& page) {
     return region.base + static_cast<std::size_t>(&page - region.info) * page_size;
 }
 
-// Takes back the blocks other threads freed onto this page. Owner only.
+// Takes back the blocks other threads freed onto this page. Owner only. The links are checked
+// as they are walked (a block written to after its free must not send the walk astray).
 bool take_remote_frees(PageInfo& page) {
     void* list = page.remote_free.exchange(nullptr, std::memory_order_acquire);
     if (!list) return false;
     void* tail = list;
     std::uint16_t n = 1;
-    while (*static_cast<void**>(tail)) {
-        tail = *static_cast<void**>(tail);
+    for (void* next; (next = decode_link(*static_cast<void**>(tail)));) {
+        if (!link_ok(page, tail, next) || n >= page.capacity) corrupt_free_list(tail, next);
+        tail = next;
         ++n;
     }
-    *static_cast<void**>(tail) = page.local_free;
+    *static_cast<void**>(tail) = encode_link(page.local_free);
     page.local_free = list;
     page.used = static_cast<std::uint16_t>(page.used - n);
     return true;
@@ -77,7 +79,7 @@ PageInfo* new_page(ex::pool::Arena which, ThreadHeap& heap, std::size_t units, b
         header->Ulong1 = nt::POOL_HEADER::make_ulong1(i ? units : 0, 0, units, 0);
         header->PoolTag = 0;
         void* body = header + 1;
-        *static_cast<void**>(body) = list;
+        *static_cast<void**>(body) = encode_link(list);
         list = body;
     }
     page->local_free = list;
@@ -153,7 +155,9 @@ void collect_remote_pages(ThreadHeap& heap) {
 
 void* pop(PageInfo& page) {
     void* body = page.local_free;
-    page.local_free = *static_cast<void**>(body);
+    void* next = decode_link(*static_cast<void**>(body));
+    if (!link_ok(page, body, next)) corrupt_free_list(body, next);
+    page.local_free = next;
     ++page.used;
     return body;
 }
@@ -195,7 +199,7 @@ void small_release(ThreadHeap& heap, PageInfo& page, void* body) {
         page.remote_in_progress.fetch_add(1, std::memory_order_acq_rel);
         void* head = page.remote_free.load(std::memory_order_relaxed);
         do {
-            *static_cast<void**>(body) = head;
+            *static_cast<void**>(body) = encode_link(head);
         } while (!page.remote_free.compare_exchange_weak(head, body, std::memory_order_release,
                                                          std::memory_order_relaxed));
         // Tell the owner, once per batch, that this page has blocks to take back.
@@ -210,7 +214,7 @@ void small_release(ThreadHeap& heap, PageInfo& page, void* body) {
         return;
     }
     const bool was_full = page.local_free == nullptr;
-    *static_cast<void**>(body) = page.local_free;
+    *static_cast<void**>(body) = encode_link(page.local_free);
     page.local_free = body;
     if (was_full) make_available(heap, page);
     if (--page.used == 0 && !page.current) note_emptied(heap);

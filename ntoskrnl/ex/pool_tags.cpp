@@ -20,6 +20,31 @@ TagSlot* find_tag_slot(TagTable& table, nt::ULONG tag) {
     return nullptr;
 }
 
+namespace {
+// The shared table: more than every tag a whole Windows system has in use at once (a few
+// thousand), on top of each thread's own 512.
+struct SharedTags {
+    static constexpr std::size_t slots = 8192;
+    TagSlot slot[slots];
+    SpinLock lock;
+};
+SharedTags shared_tags;
+}  // namespace
+
+void count_shared(nt::ULONG key, bool paged, bool is_free, std::int64_t bytes) {
+    SpinLockGuard guard(shared_tags.lock);
+    std::size_t i = (key * 0x9E3779B1u) >> 19;   // 13 bits: 8192 slots
+    TagSlot* s = nullptr;
+    for (std::size_t probe = 0; probe < SharedTags::slots && !s; ++probe, i = (i + 1) % SharedTags::slots) {
+        const nt::ULONG t = shared_tags.slot[i].tag.load(std::memory_order_relaxed);
+        if (t == key) s = &shared_tags.slot[i];
+        else if (t == 0) (s = &shared_tags.slot[i])->tag.store(key, std::memory_order_release);
+    }
+    if (!s) return;   // 8192 more distinct tags: beyond what any system tracks
+    bump(is_free ? s->kinds[paged].frees : s->kinds[paged].allocs, std::uintptr_t{1});
+    bump(s->kinds[paged].bytes, static_cast<std::intptr_t>(is_free ? -bytes : bytes));
+}
+
 }  // namespace ex::pool::detail
 
 namespace ex::pool {
@@ -43,13 +68,18 @@ std::size_t tag_usage(TagUsage* out, std::size_t capacity) {
         if (n < capacity) out[n] = {tag, paged, allocs, frees, c.bytes.load(std::memory_order_relaxed)};
         ++n;
     };
-    for (ThreadHeap* heap = registered_heaps(); heap; heap = heap->next_registered) {
-        for (const TagSlot& s : heap->tags.slot) {
-            nt::ULONG key = s.tag.load(std::memory_order_acquire);
+    auto merge_table = [&](const TagSlot* slots, std::size_t count) {
+        for (std::size_t i = 0; i < count; ++i) {
+            const nt::ULONG key = slots[i].tag.load(std::memory_order_acquire);
             if (!key) continue;
-            merge(key, false, s.kinds[0]);
-            merge(key, true, s.kinds[1]);
+            merge(key, false, slots[i].kinds[0]);
+            merge(key, true, slots[i].kinds[1]);
         }
+    };
+    for (ThreadHeap* heap = registered_heaps(); heap; heap = heap->next_registered) merge_table(heap->tags.slot, TagTable::slots);
+    {
+        SpinLockGuard guard(shared_tags.lock);
+        merge_table(shared_tags.slot, SharedTags::slots);
     }
     return n;
 }

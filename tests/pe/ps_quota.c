@@ -103,6 +103,15 @@ static void child_limit(const char *what)
         pq_PsChargePoolQuota(process, PD_PagedPool, 2 << 20);
         ExitProcess(0x7D); /* returned instead of raising */
     }
+    if (!strcmp(what, "raise_block"))
+    {
+        /* A quota block past the limit raises the status the charge failed with (3.1: ReactOS
+         * raises PsChargeProcessPoolQuota's status, STATUS_QUOTA_EXCEEDED). */
+        SetUnhandledExceptionFilter(winetest_exit_with_exception_code);
+        pq_PsChargeProcessPagedPoolQuota(process, (1 << 20) - 16);
+        pd_ExAllocatePoolWithQuotaTag(PD_PagedPool, 100, TAG_QUOTA);
+        ExitProcess(0x7D); /* returned instead of raising */
+    }
     if (!strcmp(what, "none"))
     {
         status = pq_PsChargeProcessPagedPoolQuota(process, 8 << 20);
@@ -111,10 +120,41 @@ static void child_limit(const char *what)
     }
     status = pq_PsChargeProcessPagedPoolQuota(process, (1 << 20) + 1);
     ok(status == (long)PQ_STATUS_QUOTA_EXCEEDED, "charge past the limit: %#lx\n", status);
+    status = pq_PsChargeProcessPagedPoolQuota(process, (1 << 20) - 64);
+    ok(status == 0, "charge within the limit: %#lx\n", status);
+    ok(pd_ExAllocatePoolWithQuotaTag(PD_PagedPool | PD_POOL_QUOTA_FAIL_INSTEAD_OF_RAISE, 100, TAG_QUOTA) == NULL,
+       "a quota block past the limit was allocated\n");
+    ok(pd_ExAllocatePool2(PD_POOL_FLAG_PAGED | PD_POOL_FLAG_USE_QUOTA, 100, TAG_QUOTA) == NULL,
+       "a POOL_FLAG_USE_QUOTA block past the limit was allocated\n");
+    {
+        /* Blocks of a page or more are not charged (3.1: ReactOS's kmtest, run on Windows, finds
+         * they take no process reference): they are served past the limit, uncharged. */
+        int charged = -1;
+        void *big = pd_ExAllocatePoolWithQuotaTag(PD_PagedPool | PD_POOL_QUOTA_FAIL_INSTEAD_OF_RAISE, 2 * PD_PAGE_SIZE, TAG_QUOTA);
+        ok(big != NULL, "a page-sized quota request failed at the limit\n");
+        if (big)
+        {
+            ok(pd_ExQueryPoolBlockSize(big, &charged) == 2 * PD_PAGE_SIZE && charged == 0, "big block QuotaCharged %d\n", charged);
+            pd_ExFreePoolWithTag(big, TAG_QUOTA);
+        }
+    }
+    pq_PsReturnProcessPagedPoolQuota(process, (1 << 20) - 64);
+    /* Freed quota blocks give their charge back: the same block fits again and again. */
+    {
+        int i, all = 1;
+        status = pq_PsChargeProcessPagedPoolQuota(process, (1 << 20) - 4096);
+        ok(status == 0, "charge within the limit: %#lx\n", status);
+        for (i = 0; i < 1000 && all; i++)
+        {
+            void *q = pd_ExAllocatePoolWithQuotaTag(PD_PagedPool | PD_POOL_QUOTA_FAIL_INSTEAD_OF_RAISE, 1000, TAG_QUOTA);
+            all = q != NULL;
+            if (q) pd_ExFreePoolWithTag(q, TAG_QUOTA);
+        }
+        ok(all, "quota block %d failed: the frees did not return their charge\n", i);
+        pq_PsReturnProcessPagedPoolQuota(process, (1 << 20) - 4096);
+    }
     status = pq_PsChargeProcessPagedPoolQuota(process, 512 << 10);
     ok(status == 0, "charge within the limit: %#lx\n", status);
-    ok(pd_ExAllocatePoolWithQuotaTag(PD_PagedPool | PD_POOL_QUOTA_FAIL_INSTEAD_OF_RAISE, 768 << 10, TAG_QUOTA) == NULL,
-       "a quota block past the limit was allocated\n");
     status = pq_PsChargeProcessNonPagedPoolQuota(process, 8 << 20);
     ok(status == 0, "nonpaged charge (no limit): %#lx\n", status);
     pq_PsReturnProcessNonPagedPoolQuota(process, 8 << 20);
@@ -143,6 +183,8 @@ static void test_limit(void)
     exit_code = winetest_run_self("child limit raise", out, sizeof(out));
     ok(exit_code == PQ_STATUS_QUOTA_EXCEEDED, "PsChargePoolQuota past the limit: exit code %#lx (0x7D: no raise)\n",
        exit_code);
+    exit_code = winetest_run_self("child limit raise_block", out, sizeof(out));
+    ok(exit_code == PQ_STATUS_QUOTA_EXCEEDED, "quota block past the limit: exit code %#lx (0x7D: no raise)\n", exit_code);
     RegDeleteValueA(key, "PagedPoolQuota");
     RegCloseKey(key);
     exit_code = winetest_run_self("child limit none", out, sizeof(out));

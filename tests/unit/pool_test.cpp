@@ -153,6 +153,34 @@ TEST(Pool, TagAccountingCountsAllocsFreesAndLiveBytes) {
     for (void* p : blocks) ex::pool::free(p, 0);
 }
 
+TEST(Pool, EveryTagIsCountedEvenPastAThreadsTable) {
+    // One thread's own table has 512 slots; the rest go to the shared one.
+    std::vector<void*> blocks;
+    for (nt::ULONG i = 0; i < 700; ++i) blocks.push_back(alloc(24, 0, 0x30303030u + (i % 10) + (i / 10 % 10 << 8) + (i / 100 << 16) + 0x4000000u));
+    std::vector<ex::pool::TagUsage> rows(4096);
+    rows.resize(ex::pool::tag_usage(rows.data(), rows.size()));
+    std::size_t found = 0;
+    for (const auto& r : rows)
+        if ((r.tag >> 24) == 0x34 && !r.paged && r.allocs >= 1 && r.bytes_live >= 24) ++found;
+    EXPECT_EQ(found, 700u);
+    for (void* p : blocks) ex::pool::free(p, 0);
+}
+
+TEST(Pool, ProtectedTagsAreCountedWithoutTheProtectedBit) {
+    const nt::ULONG t = tag("PrCt");
+    void* p = alloc(40, 0, t | nt::PROTECTED_POOL);
+    std::vector<ex::pool::TagUsage> rows(4096);
+    rows.resize(ex::pool::tag_usage(rows.data(), rows.size()));
+    bool plain = false, protected_row = false;
+    for (const auto& r : rows) {
+        plain |= r.tag == t && r.bytes_live == 40;
+        protected_row |= r.tag == (t | nt::PROTECTED_POOL);
+    }
+    EXPECT_TRUE(plain);
+    EXPECT_FALSE(protected_row);
+    ex::pool::free(p, t | nt::PROTECTED_POOL);
+}
+
 TEST(Pool, QuotaIsChargedReportedAndReturned) {
     auto before = ps::usage(ps::current_process());
     void* q = alloc(100, 1, tag("Quot"), true);
@@ -165,11 +193,23 @@ TEST(Pool, QuotaIsChargedReportedAndReturned) {
     ex::pool::free(plain, 0);
     EXPECT_EQ(ps::usage(ps::current_process()).paged_bytes, before.paged_bytes);
 
-    ps::set_limits(ps::current_process(), before.paged_bytes + 8192, ~std::uint64_t{0});
-    void* fits = alloc(4096, 1, tag("Quot"), true);
+    ps::set_limits(ps::current_process(), before.paged_bytes + 3000, ~std::uint64_t{0});
+    void* fits = alloc(2000, 1, tag("Quot"), true);
     EXPECT_NE(fits, nullptr);
-    EXPECT_EQ(alloc(8192, 1, tag("Quot"), true), nullptr);
-    EXPECT_NE(alloc(8192, 1, tag("Quot"), false), nullptr) << "a charge-free allocation is not limited";
+    nt::NTSTATUS why = 0;
+    ex::pool::Request over{2000, tag("Quot"), 1, ex::pool::classify(1), true};
+    EXPECT_EQ(ex::pool::allocate(over, &why), nullptr);
+    EXPECT_EQ(why, nt::status::quota_exceeded) << "the status the quota allocators raise";
+    void* uncharged = alloc(2000, 1, tag("Quot"), false);
+    EXPECT_NE(uncharged, nullptr) << "a charge-free allocation is not limited";
+    // Blocks of a page or more are not charged (windows-behavior.md 3.1), so the limit does not apply.
+    void* big = alloc(8192, 1, tag("Quot"), true);
+    ASSERT_NE(big, nullptr);
+    EXPECT_FALSE(ex::pool::query(big).quota_charged);
+    ex::pool::free(big, 0);
+    ex::pool::free(uncharged, 0);
+    ex::pool::free(fits, 0);
+    EXPECT_NE(fits = alloc(2000, 1, tag("Quot"), true), nullptr) << "the free gave the charge back";
     ex::pool::free(fits, 0);
     ps::set_limits(ps::current_process(), ~std::uint64_t{0}, ~std::uint64_t{0});
 }
@@ -269,6 +309,67 @@ TEST(PoolDeathTest, OverrunIntoSlackIsCaughtAtFree) {
     p[13] = 0;   // one byte past the request, inside the block's slack
     EXPECT_EXIT(ex::pool::free(p, 0), testing::ExitedWithCode(0x19),
                 stop("0x00000019 \\(0x0000000000000021,0x[0-9A-F]{16},0x000000000000000D,0x0000000000000000\\) BAD_POOL_HEADER"));
+}
+
+TEST(PoolDeathTest, OverrunOfACacheAlignedBlockIsCaughtAtFree) {
+    // Cache-aligned blocks are whole cache lines: a 10-byte request leaves 38 bytes of slack.
+    auto* p = static_cast<std::uint8_t*>(alloc(10, 4));
+    std::memset(p + 10, 0, 30);
+    EXPECT_EXIT(ex::pool::free(p, 0), testing::ExitedWithCode(0x19),
+                stop("0x00000019 \\(0x0000000000000021,0x[0-9A-F]{16},0x000000000000000A,0x0000000000000000\\)"));
+    auto* q = static_cast<std::uint8_t*>(alloc(10, 4));
+    q[47] ^= 1;   // the last byte of the block
+    EXPECT_EXIT(ex::pool::free(q, 0), testing::ExitedWithCode(0x19), stop("0x00000019 \\(0x0000000000000021,"));
+}
+
+TEST(PoolDeathTest, OverrunOfABigBlockBelowAPageIsCaughtAtFree) {
+    // Past the small limit but below a page: a whole page, of which only the request is the caller's.
+    const std::size_t n = ex::pool::small_max + 6;
+    auto* p = static_cast<std::uint8_t*>(alloc(n));
+    ASSERT_EQ(reinterpret_cast<std::uintptr_t>(p) % 4096, 0u);
+    p[n] = 0x55;
+    EXPECT_EXIT(ex::pool::free(p, 0), testing::ExitedWithCode(0x19), stop("0x00000019 \\(0x0000000000000021,"));
+    auto* q = static_cast<std::uint8_t*>(alloc(5000));
+    q[8191] = 0;   // the tail of the last page
+    EXPECT_EXIT(ex::pool::free(q, 0), testing::ExitedWithCode(0x19), stop("0x00000019 \\(0x0000000000000021,"));
+}
+
+TEST(PoolDeathTest, WriteAfterFreeIsDetectedNotFollowed) {
+    // A driver that zeroes (or fills) a block after freeing it destroys the free-list link kept
+    // there: the next allocations must stop with BAD_POOL_HEADER 0x3, not crash or hand out garbage.
+    for (std::uint8_t fill : {std::uint8_t{0x00}, std::uint8_t{0x41}}) {
+        EXPECT_EXIT(
+            {
+                auto* p = static_cast<std::uint8_t*>(alloc(96, 0, tag("WaFr")));
+                ex::pool::free(p, 0);
+                std::memset(p, fill, 96);
+                for (int i = 0; i < 4; ++i) alloc(96, 0, tag("WaFr"));
+            },
+            testing::ExitedWithCode(0x19), stop("0x00000019 \\(0x0000000000000003,"));
+    }
+    // A pointer to another block of the same page, written where the link was, is not taken as one.
+    EXPECT_EXIT(
+        {
+            auto* a = static_cast<std::uint8_t*>(alloc(96, 0, tag("WaFp")));
+            auto* b = static_cast<std::uint8_t*>(alloc(96, 0, tag("WaFp")));
+            ex::pool::free(a, 0);
+            std::memcpy(a, &b, sizeof b);
+            for (int i = 0; i < 4; ++i) alloc(96, 0, tag("WaFp"));
+        },
+        testing::ExitedWithCode(0x19), stop("0x00000019 \\(0x0000000000000003,"));
+}
+
+TEST(PoolDeathTest, OverrunIntoAFreeNeighbourIsCaughtWhenItIsHandedOut) {
+    EXPECT_EXIT(
+        {
+            auto* a = static_cast<std::uint8_t*>(alloc(48, 0, tag("OvFr")));
+            auto* b = static_cast<std::uint8_t*>(alloc(48, 0, tag("OvFr")));
+            if (b - a != 64) std::exit(3);
+            ex::pool::free(b, 0);
+            std::memset(a, 0x41, 64);   // a's bytes, then the free b's header
+            alloc(48, 0, tag("OvFr"));  // hands b out again: its header says it is no longer a free block of this size
+        },
+        testing::ExitedWithCode(0x19), stop("0x00000019 \\(0x000000000000000D,"));
 }
 
 TEST(PoolDeathTest, OverrunOfTheNextHeader) {

@@ -202,6 +202,10 @@ struct misuse_case { const char *name; DWORD code; const char *stop_name; ULONG6
 static const struct misuse_case cases[] =
 {
     {"paged_pool_under_spin_lock", 0xC2, "BAD_POOL_CALLER", {0x08, HD_DISPATCH_LEVEL, 1, 100}, 4},
+    /* 0x09: a free at a bad IRQL, P3 the block's pool type (P4 its address, not checked). */
+    {"paged_free_under_spin_lock", 0xC2, "BAD_POOL_CALLER", {0x09, HD_DISPATCH_LEVEL, 1}, 3},
+    /* Nonpaged pool is allowed up to DISPATCH_LEVEL, not above. */
+    {"nonpaged_pool_above_dispatch", 0xC2, "BAD_POOL_CALLER", {0x08, HD_DISPATCH_LEVEL + 1, 0, 100}, 4},
     {"lower_above", 0x0A, "IRQL_NOT_LESS_OR_EQUAL", {HD_DISPATCH_LEVEL, HD_PASSIVE_LEVEL}, 2},
     {"raise_below", 0x09, "IRQL_NOT_GREATER_OR_EQUAL", {HD_DISPATCH_LEVEL, HD_APC_LEVEL}, 2},
 };
@@ -222,6 +226,13 @@ static void run_child(const char *name)
         ExitProcess(0);
     }
     if (!strcmp(name, "paged_pool_under_spin_lock")) { hd_KeAcquireSpinLock(&lock); hd_ExAllocatePoolWithTag(1, 100); }
+    else if (!strcmp(name, "paged_free_under_spin_lock"))
+    {
+        void *p = hd_ExAllocatePoolWithTag(1, 100);
+        hd_KeAcquireSpinLock(&lock);
+        hd_ExFreePool(p);
+    }
+    else if (!strcmp(name, "nonpaged_pool_above_dispatch")) { hd_KeRaiseIrql(HD_DISPATCH_LEVEL + 1); hd_ExAllocatePoolWithTag(0, 100); }
     else if (!strcmp(name, "lower_above")) hd_KeLowerIrql(HD_DISPATCH_LEVEL);
     else if (!strcmp(name, "raise_below")) { hd_KeRaiseIrqlToDpcLevel(); hd_KeRaiseIrql(HD_APC_LEVEL); }
     else ExitProcess(0x7E);

@@ -162,25 +162,48 @@ static void run_child(const char *name)
         cr8d_KeRaiseIrql(DISPATCH_LEVEL);
         cr8d_allocate(1, 64, TAG_CR8);
     }
+    else if (!strcmp(name, "paged_free_at_dispatch"))
+    {
+        void *p = cr8d_allocate(1, 64, TAG_CR8);
+        cr8d_KeRaiseIrql(DISPATCH_LEVEL);
+        cr8d_free(p, TAG_CR8);
+    }
+    else if (!strcmp(name, "nonpaged_above_dispatch"))
+    {
+        cr8d_KeRaiseIrql(DISPATCH_LEVEL + 1);
+        cr8d_allocate(0, 64, TAG_CR8);
+    }
     else ExitProcess(0x7E);
     ExitProcess(0x7D);   /* no bug check */
 }
 
-static void test_paged_pool_at_dispatch(void)
+/* The pool's IRQL rules with the IRQL raised through the DDK's CR8 inline: BAD_POOL_CALLER 0x08
+ * (allocate: P2 the IRQL, P3 the pool type, P4 the size) and 0x09 (free: P2 the IRQL, P3 the
+ * block's pool type, P4 its address, not compared here). */
+static void test_pool_at_bad_irql(void)
 {
-    char out[4096];
-    const char *stop;
-    DWORD code = winetest_run_self("child paged_at_dispatch", out, sizeof(out));
-    ok(code == 0xC2, "exit code %#lx, expected 0xC2; output \"%s\"\n", code, out);
-    stop = strstr(out, "*** STOP: ");
-    ok(stop != NULL, "no STOP line in \"%s\"\n", out);
-    if (stop)
+    static const struct { const char *child, *stop; } cases[] =
     {
-        /* P1 0x08, P2 the IRQL (DISPATCH_LEVEL), P3 the pool type (PagedPool = 1), P4 the size. */
-        static const char expected[] =
-            "*** STOP: 0x000000C2 (0x0000000000000008,0x0000000000000002,0x0000000000000001,"
-            "0x0000000000000040) BAD_POOL_CALLER\n";
-        ok(!strcmp(stop, expected), "STOP line \"%s\", expected \"%s\"\n", stop, expected);
+        {"paged_at_dispatch", "*** STOP: 0x000000C2 (0x0000000000000008,0x0000000000000002,0x0000000000000001,"
+                              "0x0000000000000040) BAD_POOL_CALLER\n"},
+        {"paged_free_at_dispatch", "*** STOP: 0x000000C2 (0x0000000000000009,0x0000000000000002,0x0000000000000001,"},
+        {"nonpaged_above_dispatch", "*** STOP: 0x000000C2 (0x0000000000000008,0x0000000000000003,0x0000000000000000,"
+                                    "0x0000000000000040) BAD_POOL_CALLER\n"},
+    };
+    char out[4096], args[64];
+    unsigned i;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    {
+        const char *stop;
+        DWORD code;
+        snprintf(args, sizeof(args), "child %s", cases[i].child);
+        code = winetest_run_self(args, out, sizeof(out));
+        winetest_push_context("%s", cases[i].child);
+        ok(code == 0xC2, "exit code %#lx, expected 0xC2; output \"%s\"\n", code, out);
+        stop = strstr(out, "*** STOP: ");
+        ok(stop && !strncmp(stop, cases[i].stop, strlen(cases[i].stop)), "STOP line \"%s\", expected \"%s\"\n",
+           stop ? stop : out, cases[i].stop);
+        winetest_pop_context();
     }
 }
 
@@ -201,7 +224,7 @@ START_TEST(irql_cr8)
     test_per_thread();
     test_every_register();
     test_pool_at_raised_irql();
-    test_paged_pool_at_dispatch();
+    test_pool_at_bad_irql();
 #else
     skip("i386 has no CR8: the IRQL routines are hal.dll's, not inline CR8 accesses\n");
 #endif

@@ -217,6 +217,16 @@ static void test_zero_bytes(void)
         p[0] = 0x42;
         pd_ExFreePool(p);
     }
+    /* ExAllocatePool2 documents a non-zero size; what Windows does with 0 is open (3.1): served as
+     * a one-byte request here, zeroed like any ExAllocatePool2 block. */
+    p = pd_ExAllocatePool2(PD_POOL_FLAG_NON_PAGED, 0, TAG_TEST);
+    ok(p != NULL || broken(p == NULL), "ExAllocatePool2(0): NULL\n");
+    if (p)
+    {
+        check_small(p, 1, TAG_TEST);
+        ok(p[0] == 0, "ExAllocatePool2(0) did not zero its byte\n");
+        pd_ExFreePool2(p, TAG_TEST);
+    }
 }
 
 /* Cache-aligned types and POOL_FLAG_CACHE_ALIGNED (3.1: "aligned on processor cache boundaries";
@@ -403,6 +413,10 @@ static void test_pool3(void)
     if (p) pd_ExFreePool2(p, TAG_TEST);
     p = pd_ExAllocatePool3(PD_POOL_FLAG_NON_PAGED, 300, 0, NULL, 0);
     ok(!p, "tag 0 accepted\n");
+    /* A parameter count without parameters is refused (nothing to read them from). */
+    p = pd_ExAllocatePool3(PD_POOL_FLAG_NON_PAGED, 300, TAG_TEST, NULL, 1);
+    ok(!p, "a count of 1 with no parameters accepted\n");
+    if (p) pd_ExFreePool2(p, TAG_TEST);
 }
 
 static void test_priority(void)
@@ -451,6 +465,12 @@ static void test_query_block_size(void)
     p = pd_ExAllocatePoolWithTag(PD_NonPagedPool, PD_PAGE_SIZE + 1, TAG_TEST);
     size = p ? pd_ExQueryPoolBlockSize(p, &quota) : 0;
     ok(size == 2 * PD_PAGE_SIZE && quota == FALSE, "PAGE_SIZE + 1: size %Iu, quota %d\n", size, quota);
+    if (p) pd_ExFreePool(p);
+    /* Page-sized quota requests are not charged (3.1: ReactOS's kmtest, run on Windows, finds they
+     * take no process reference). */
+    p = pd_ExAllocatePoolWithQuotaTag(PD_PagedPool, 2 * PD_PAGE_SIZE, TAG_TEST);
+    size = p ? pd_ExQueryPoolBlockSize(p, &quota) : 0;
+    ok(size == 2 * PD_PAGE_SIZE && quota == FALSE, "quota, 2 pages: size %Iu, quota %d\n", size, quota);
     if (p) pd_ExFreePool(p);
 }
 

@@ -91,6 +91,7 @@ void *pd_ExAllocatePool3(uint64_t flags, size_t bytes, uint32_t tag, const struc
     POOL_EXTENDED_PARAMETER ext[4];
     unsigned i;
 
+    if (!params) return ExAllocatePool3(flags, bytes, tag, NULL, count); /* as the caller gave them */
     if (count > 4) count = 4;
     RtlZeroMemory(ext, sizeof(ext));
     for (i = 0; i < count; i++)

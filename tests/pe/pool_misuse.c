@@ -65,7 +65,20 @@ static const struct misuse_case cases[] =
     /* BAD_POOL_HEADER: any of the header-corruption subcodes; 0x21 "data after block corrupted". */
     {"overrun_next_header", 0x19, {P_ANY, P_ANY, P_ANY, P_ANY}},
     {"underrun_own_header", 0x19, {P_ANY, P_ANY, P_ANY, P_ANY}},
-    {"write_past_end", 0x19, {P_VAL(0x21), P_ANY, P_ANY, P_ANY}},
+    {"write_past_end", 0x19, {P_VAL(0x21), P_ADDR, P_VAL(13), P_ANY}},
+    /* Cache-aligned blocks are whole cache lines: the slack past a 10-byte request is checked too. */
+    {"write_past_end_cache_aligned", 0x19, {P_VAL(0x21), P_ADDR, P_VAL(10), P_ANY}},
+    /* Past the small limit but below a page: exactly the bytes asked for, as below the limit (3.1). */
+    {"write_past_end_below_a_page", 0x19, {P_VAL(0x21), P_ADDR, P_VAL(PD_PAGE_SIZE - 10), P_ANY}},
+    /* The overrunning block's own free finds the next header changed: 0x20 (P2 the block's header). */
+    {"overrun_free_the_overrunner", 0x19, {P_VAL(0x20), P_ANY, P_ANY, P_ANY}},
+    /* A write after free destroys the free-list link kept in the block: 0x3 "the pool freelist is
+     * corrupt" (P2 the entry), found when the list is next followed, not a crash of the allocator. */
+    {"write_after_free", 0x19, {P_VAL(0x03), P_ADDR, P_ANY, P_ANY}},
+    /* ExFreePool(NULL): an address never in any pool. */
+    {"free_null", 0xC2, {P_VAL(0x42), P_VAL(0), P_VAL(0), P_VAL(0)}},
+    /* The middle of a big paged block: 0x41286. */
+    {"free_middle_big_paged", 0xC2, {P_VAL(0x41286), P_ANY, P_ANY, P_ANY}},
     /* 0x9A: MUST_SUCCEED request; P2 pool type, P3 bytes, P4 tag. */
     {"must_succeed", 0xC2, {P_VAL(0x9A), P_VAL(PD_NonPagedPoolMustSucceed), P_VAL(100), P_VAL(TAG_TEST)}},
     {"must_succeed_cache", 0xC2, {P_VAL(0x9A), P_VAL(PD_NonPagedPoolCacheAlignedMustS), P_VAL(300), P_VAL(TAG_TEST)}},
@@ -161,6 +174,53 @@ static void run_child_case(const char *name)
                     ExitProcess(0x7F);
                 }
         ExitProcess(0x7C); /* no neighbours: the parent skips */
+    }
+    else if (!strcmp(name, "overrun_free_the_overrunner"))
+    {
+        BYTE *blk[32];
+        unsigned i, j, k;
+        for (i = 0; i < 32; i++) blk[i] = pd_ExAllocatePoolWithTag(PD_NonPagedPool, 64, TAG_TEST);
+        for (i = 0; i < 32; i++)
+            for (j = 0; j < 32; j++)
+                if (blk[i] && blk[j] && blk[j] == blk[i] + 64 + PD_HEADER_SIZE)
+                {
+                    report(blk[i]);
+                    for (k = 0; k < PD_HEADER_SIZE; k++) blk[i][64 + k] = (BYTE)~blk[i][64 + k];
+                    pd_ExFreePoolWithTag(blk[i], TAG_TEST);
+                    ExitProcess(0x7F);
+                }
+        ExitProcess(0x7C); /* no neighbours: the parent skips */
+    }
+    else if (!strcmp(name, "write_after_free"))
+    {
+        unsigned k;
+        p = pd_ExAllocatePoolWithTag(PD_NonPagedPool, 200, TAG_TEST);
+        report(p);
+        pd_ExFreePoolWithTag(p, TAG_TEST);
+        memset(p, 0, 200); /* the driver still uses the block it gave back */
+        for (k = 0; k < 4; k++) pd_ExAllocatePoolWithTag(PD_NonPagedPool, 200, TAG_TEST);
+    }
+    else if (!strcmp(name, "free_null"))
+        pd_ExFreePool(NULL);
+    else if (!strcmp(name, "free_middle_big_paged"))
+    {
+        p = pd_ExAllocatePoolWithTag(PD_PagedPool, 3 * PD_PAGE_SIZE, TAG_TEST);
+        report(p + PD_PAGE_SIZE);
+        pd_ExFreePoolWithTag(p + PD_PAGE_SIZE, TAG_TEST);
+    }
+    else if (!strcmp(name, "write_past_end_cache_aligned"))
+    {
+        p = pd_ExAllocatePoolWithTag(PD_NonPagedPoolCacheAligned, 10, TAG_TEST);
+        report(p);
+        memset(p + 10, 0, 30);
+        pd_ExFreePoolWithTag(p, TAG_TEST);
+    }
+    else if (!strcmp(name, "write_past_end_below_a_page"))
+    {
+        p = pd_ExAllocatePoolWithTag(PD_NonPagedPool, PD_PAGE_SIZE - 10, TAG_TEST);
+        report(p);
+        p[PD_PAGE_SIZE - 10] = (BYTE)~p[PD_PAGE_SIZE - 10];
+        pd_ExFreePoolWithTag(p, TAG_TEST);
     }
     else if (!strcmp(name, "underrun_own_header"))
     {

@@ -35,8 +35,10 @@ FlagsRequest flags_request(nt::POOL_FLAGS flags, std::size_t bytes, nt::ULONG ta
         const nt::POOL_EXTENDED_PARAMETER& p = params[i];
         switch (p.Type) {
         case nt::PoolExtendedParameterPriority:
-            // A hint to a pool that never runs short early; special-pool priorities need
-            // Driver Verifier's special pool, which is not emulated.
+            // A hint to a pool that never runs short early. The special-pool priorities ask
+            // for special pool when Driver Verifier enables it: with NTOSKRNL_VERIFIER every
+            // eligible request gets it anyway (Verify End placement, also for the Underrun
+            // priorities, whose start-of-page placement is not emulated).
             break;
         case nt::PoolExtendedParameterNumaNode:
             break;   // one node

@@ -54,8 +54,10 @@ NT_EXPORT PVOID NT_API ExAllocatePoolWithQuotaTag(ULONG pool_type, SIZE_T bytes,
     return legacy_allocate(pool_type, bytes, tag, true);
 }
 
-// Priority only says how hard to try when memory is short, and the special-pool priorities ask
-// for Driver Verifier's special pool: neither changes where a block goes here.
+// Priority only says how hard to try when memory is short. The special-pool priorities ask for
+// special pool when Driver Verifier has it on [MSDN:ExAllocatePoolWithTagPriority]: with
+// NTOSKRNL_VERIFIER every eligible request gets it anyway, in Verify End placement (the Underrun
+// priorities' start-of-page placement is not emulated); without it they are plain priorities.
 NT_EXPORT PVOID NT_API ExAllocatePoolWithTagPriority(ULONG pool_type, SIZE_T bytes, ULONG tag, ULONG /*priority*/) {
     return legacy_allocate(pool_type, bytes, tag, false);
 }

@@ -4,6 +4,7 @@
 // exported by the project's module of the same architecture.
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <set>
 #include <string>
 
@@ -38,6 +39,9 @@ const SampleCase cases[] = {
      {"ExInitializeNPagedLookasideList", "ExInitializePagedLookasideList", "ExDeleteNPagedLookasideList",
       "ExDeletePagedLookasideList", "ExpInterlockedPopEntrySList", "ExpInterlockedPushEntrySList", "ExQueryDepthSList"}},
 };
+
+// Names the case in test listings (gtest would otherwise print the struct's bytes).
+void PrintTo(const SampleCase& c, std::ostream* os) { *os << c.name << " " << c.image; }
 
 class SampleDriver : public testing::TestWithParam<SampleCase> {};
 

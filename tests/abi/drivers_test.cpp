@@ -4,6 +4,7 @@
 // exported by the project's module of the same architecture.
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <set>
 #include <string>
 
@@ -12,31 +13,41 @@
 namespace {
 
 struct SampleCase {
-    const char* arch;
+    const char* name;   // test-name suffix: architecture and header style
     const char* build_dir;
+    const char* image;  // under <build_dir>/drivers
     std::uint16_t machine;
     std::set<std::string> expected_imports;
 };
 
-// lookaside_sample.c: i386 is built with _WIN2K_COMPAT_SLIST_USAGE (NPaged inlines over the
-// fastcall ExInterlocked*EntrySList with the list lock, paged allocate/free as imports); x64
-// inlines over the Exp* SList exports and ExQueryDepthSList.
+// lookaside_sample.c in each header style (windows-behavior.md 5.1, 5.2, 7). The import sets are
+// exact, so each proves which allocate/free path the DDK compiled in:
+//  - i386 _WIN2K_COMPAT_SLIST_USAGE (lookaside_sample.sys): the NPaged inlines call the fastcall
+//    ExInterlockedPop/PushEntrySList with the list lock, the paged allocate/free are imports;
+//  - i386 XP+ (lookaside_sample_xp.sys): all four inline over the fastcall InterlockedPop/Push-
+//    EntrySList (Depth is read from the header), so no ExInterlocked* and no paged imports;
+//  - x64: inline over the Exp* SList exports and ExQueryDepthSList.
 const SampleCase cases[] = {
-    {"i386", NTOSKRNL_PE_DIR_I386, 0x14c,
+    {"i386_win2k", NTOSKRNL_PE_DIR_I386, "lookaside_sample.sys", 0x14c,
      {"ExInitializeNPagedLookasideList", "ExInitializePagedLookasideList", "ExDeleteNPagedLookasideList",
       "ExDeletePagedLookasideList", "ExInterlockedPopEntrySList", "ExInterlockedPushEntrySList",
       "ExAllocateFromPagedLookasideList", "ExFreeToPagedLookasideList"}},
-    {"x86_64", NTOSKRNL_PE_DIR_X86_64, 0x8664,
+    {"i386_xp", NTOSKRNL_PE_DIR_I386, "lookaside_sample_xp.sys", 0x14c,
      {"ExInitializeNPagedLookasideList", "ExInitializePagedLookasideList", "ExDeleteNPagedLookasideList",
-      "ExDeletePagedLookasideList", "ExpInterlockedPopEntrySList", "ExpInterlockedPushEntrySList",
-      "ExQueryDepthSList"}},
+      "ExDeletePagedLookasideList", "InterlockedPopEntrySList", "InterlockedPushEntrySList"}},
+    {"x86_64", NTOSKRNL_PE_DIR_X86_64, "lookaside_sample.sys", 0x8664,
+     {"ExInitializeNPagedLookasideList", "ExInitializePagedLookasideList", "ExDeleteNPagedLookasideList",
+      "ExDeletePagedLookasideList", "ExpInterlockedPopEntrySList", "ExpInterlockedPushEntrySList", "ExQueryDepthSList"}},
 };
+
+// Names the case in test listings (gtest would otherwise print the struct's bytes).
+void PrintTo(const SampleCase& c, std::ostream* os) { *os << c.name << " " << c.image; }
 
 class SampleDriver : public testing::TestWithParam<SampleCase> {};
 
 TEST_P(SampleDriver, LookasideSampleIsANativeImageImportingTheModulesRoutines) {
     std::string err;
-    auto sys = pe::load(std::string(GetParam().build_dir) + "/drivers/lookaside_sample.sys", &err);
+    auto sys = pe::load(std::string(GetParam().build_dir) + "/drivers/" + GetParam().image, &err);
     ASSERT_TRUE(sys) << err;
     auto module = pe::load(std::string(GetParam().build_dir) + "/bin/ntoskrnl.exe", &err);
     ASSERT_TRUE(module) << err;
@@ -54,6 +65,6 @@ TEST_P(SampleDriver, LookasideSampleIsANativeImageImportingTheModulesRoutines) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Arch, SampleDriver, testing::ValuesIn(cases),
-                         [](const testing::TestParamInfo<SampleCase>& info) { return std::string(info.param.arch); });
+                         [](const testing::TestParamInfo<SampleCase>& info) { return std::string(info.param.name); });
 
 }  // namespace

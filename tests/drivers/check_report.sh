@@ -11,6 +11,8 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 expected=$1 driver=$2
 shift 2
+# A missing expectation must not pass: the loop below would read nothing and find no mismatch.
+[ -r "$expected" ] || { echo "FAIL: cannot read $expected"; exit 1; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$here/../../tools/ntoshost.sh" --seed 1 --json "$out/report.json" "$@" "$driver" >"$out/report.txt" 2>"$out/stderr.txt"

@@ -1,11 +1,15 @@
 /*
  * A sample driver built as a real kernel-mode image (native subsystem, entry DriverEntry, no C
  * runtime) against the MinGW-w64 DDK headers and the project's libntoskrnl.a. It keeps request
- * contexts in a nonpaged lookaside list and buffers in a paged one, the way NT 4 / Windows 2000
- * era drivers do: on i386 it is built with _WIN2K_COMPAT_SLIST_USAGE, so the NPaged inlines call
- * ExInterlockedPop/PushEntrySList with the list's own lock and the paged ones are the
- * ExAllocateFromPagedLookasideList / ExFreeToPagedLookasideList imports (windows-behavior.md 5.1,
- * 7). The driver host (issue 5) will load it; for now the ABI tests check its imports.
+ * contexts in a nonpaged lookaside list and buffers in a paged one, allocating and freeing through
+ * the DDK's inlines. On i386 it is built twice (windows-behavior.md 5.1, 7):
+ *  - lookaside_sample.sys, NT 4 / Windows 2000 style (_WIN2K_COMPAT_SLIST_USAGE): the NPaged
+ *    inlines call ExInterlockedPop/PushEntrySList with the list's own lock and the paged ones are
+ *    the ExAllocateFromPagedLookasideList / ExFreeToPagedLookasideList imports;
+ *  - lookaside_sample_xp.sys, XP+ style: both kinds are inline over the fastcall
+ *    InterlockedPop/PushEntrySList and read Depth from the header.
+ * On x64 there is one build (the define changes nothing there). The driver host runs each of them
+ * (tests/drivers/expected) and the ABI tests check their imports (tests/abi/drivers_test.cpp).
  */
 #include <ddk/ntddk.h>
 

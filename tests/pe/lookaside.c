@@ -29,9 +29,15 @@ static void test_initial_values(void)
 {
     static const unsigned depths[] = {0, 20};
     static const uint32_t flag_values[] = {0, POOL_NX_ALLOCATION};
+    /* NULL callbacks make the list hold the pool exports themselves [MSDN:ExInitializeNPagedLookasideList]. */
+    HMODULE nt = GetModuleHandleA("ntoskrnl.exe");
+    void *pool_allocate = nt ? (void *)GetProcAddress(nt, "ExAllocatePoolWithTag") : NULL;
+    void *pool_free = nt ? (void *)GetProcAddress(nt, "ExFreePool") : NULL;
     enum ld_kind kind;
     unsigned d, f;
 
+    ok(nt != NULL && !pe_is_wine_builtin(nt), "the project's ntoskrnl.exe is not loaded\n");
+    ok(pool_allocate != NULL && pool_free != NULL, "no ExAllocatePoolWithTag / ExFreePool export\n");
     for (kind = LD_NPAGED; kind <= LD_PAGED; kind++)
         for (d = 0; d < 2; d++)
             for (f = 0; f < 2; f++)
@@ -51,7 +57,8 @@ static void test_initial_values(void)
                 ok(v.type == ((kind == LD_PAGED ? 1u : 0u) | flag_values[f]), "Type %#x\n", v.type);
                 ok(v.tag == TAG_LIST, "Tag %#x\n", v.tag);
                 ok(v.size == MIN_BLOCK, "Size %u\n", v.size);
-                ok(v.allocate != NULL && v.free != NULL, "default routines %p %p\n", v.allocate, v.free);
+                ok(v.allocate == pool_allocate, "Allocate %p, ExAllocatePoolWithTag is %p\n", v.allocate, pool_allocate);
+                ok(v.free == pool_free, "Free %p, ExFreePool is %p\n", v.free, pool_free);
                 ok(v.slist_depth == 0, "list holds %u entries\n", v.slist_depth);
                 ok(ld_guard_intact(list, kind), "wrote past the structure\n");
                 ld_delete(list, kind);

@@ -219,7 +219,7 @@ int run_child(const Options& o) {
     if (auto v = pe::validate(*img)) return load_error(o.driver + ": " + *v);
     const std::uint16_t mine = sizeof(void*) == 8 ? pe::machine_amd64 : pe::machine_i386;
     if (img->machine != mine)
-        return load_error(std::string("the image is for ") + pe::machine_name(img->machine) + "; this host runs " +
+        return load_error(o.driver + ": the image is for " + pe::machine_name(img->machine) + "; this host runs " +
                           pe::machine_name(mine) + " drivers");
 
     // The module reads these when it initializes.
@@ -262,7 +262,7 @@ int run_child(const Options& o) {
     if (!base) return load_error("cannot allocate " + std::to_string(img->size_of_image) + " bytes for the image: " + last_error());
     const auto actual = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(base));
     if (!pe::map_image(*img, base, img->size_of_image, &err) || !pe::relocate(*img, base, img->size_of_image, actual, &err))
-        return load_error(err);
+        return load_error(o.driver + ": " + err);
     emit("image %llx %x %llx", static_cast<unsigned long long>(actual), img->size_of_image,
          static_cast<unsigned long long>(actual + img->entry_point_rva));
 
@@ -276,7 +276,7 @@ int run_child(const Options& o) {
                               return pe::Resolution{b.address, reason};
                           },
                           &unresolved, &err))
-        return load_error(err);
+        return load_error(o.driver + ": " + err);
     for (const auto& u : unresolved) emit("unresolved %s %s", u.slot.display().c_str(), u.reason.c_str());
     if (!unresolved.empty() && !o.stub_missing && !o.imports_only) {
         emit("refused");

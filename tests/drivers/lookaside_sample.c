@@ -5,7 +5,8 @@
  * era drivers do: on i386 it is built with _WIN2K_COMPAT_SLIST_USAGE, so the NPaged inlines call
  * ExInterlockedPop/PushEntrySList with the list's own lock and the paged ones are the
  * ExAllocateFromPagedLookasideList / ExFreeToPagedLookasideList imports (windows-behavior.md 5.1,
- * 7). The driver host (issue 5) will load it; for now the ABI tests check its imports.
+ * 7). The driver host runs it (expected/lookaside_sample.txt: the lists, their counters and the
+ * system's lookaside view); the ABI tests check its imports.
  */
 #include <ddk/ntddk.h>
 

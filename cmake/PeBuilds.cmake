@@ -20,10 +20,11 @@ foreach(arch IN LISTS NTOSKRNL_PE_ARCHS)
             -DCMAKE_TOOLCHAIN_FILE=${PROJECT_SOURCE_DIR}/cmake/toolchain-${triplet}.cmake
             -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}
             -DNTOSKRNL_SPECGEN=$<TARGET_FILE:specgen>
+            -DNTOSKRNL_PE_CRAFT=$<TARGET_FILE:pe-craft>
             -DNTOSKRNL_WINEBUILD=${NTOSKRNL_WINEBUILD}
         BUILD_ALWAYS ON
         INSTALL_COMMAND ""
-        DEPENDS specgen
+        DEPENDS specgen pe-craft
         USES_TERMINAL_CONFIGURE ON
         USES_TERMINAL_BUILD ON)
     list(APPEND pe_test_dirs "\"${bin}\"")

@@ -1,6 +1,6 @@
 // Driver Verifier (Vf): the optional checks a tester turns on for a driver, as Windows' verifier
 // does. Under emulation they are on for the whole process when the environment variable
-// NTOSKRNL_VERIFIER is set to anything but "" or "0" (the driver host's --verify sets it), read
+// NTOSKRNL_VERIFIER is set to anything but "" or "0" (the driver host's --verifier sets it), read
 // once. With them on the pool serves blocks from special pool (ex/special_pool.h).
 #pragma once
 

@@ -2,7 +2,12 @@
  * inlines (InitializeListHead, InsertTailList, RemoveHeadList), everything freed in DriverUnload
  * with ExFreePoolWithTag. With FAIL_ENTRY defined, DriverEntry frees what it allocated and fails
  * with STATUS_INSUFFICIENT_RESOURCES, as a driver whose device setup failed does; with
- * FAIL_ENTRY_LEAKING it fails the same way but forgets to free (leaks at image unload). */
+ * FAIL_ENTRY_LEAKING it fails the same way but forgets to free (leaks at image unload).
+ * It also keeps a table of absolute pointers in initialised data, as real drivers do (dispatch
+ * tables, string tables): the image needs base relocations for them on both architectures (on
+ * x86_64 the only ones: its code addresses data RIP-relative), and the host loads it away from
+ * its preferred base, so DriverEntry failing with STATUS_CONFLICTING_ADDRESSES means a relocation
+ * was not applied. */
 #include "sample_driver.h"
 
 #define TAG_NODE SAMPLE_TAG('S', 'm', 'N', 'd')
@@ -16,6 +21,35 @@ typedef struct _NODE
 
 static LIST_ENTRY nodes;
 static PULONG table;
+
+static ULONG NTAPI add_three(ULONG value) { return value + 3; }
+static ULONG NTAPI times_two(ULONG value) { return value * 2; }
+
+typedef struct _STEP
+{
+    const char *name;
+    ULONG(NTAPI *apply)(ULONG);
+} STEP;
+
+/* Not static: the compiler must read the pointers from the table (and so the loader must have
+ * fixed them) instead of folding the calls. */
+STEP sample_steps[] = {{"add_three", add_three}, {"times_two", times_two}};
+
+static BOOLEAN in_image(PDRIVER_OBJECT driver, ULONG_PTR address)
+{
+    return address - (ULONG_PTR)driver->DriverStart < driver->DriverSize;
+}
+
+/* The relocated pointers point into this image, at the right string and routine. */
+static BOOLEAN steps_relocated(PDRIVER_OBJECT driver)
+{
+    ULONG i;
+    for (i = 0; i < sizeof(sample_steps) / sizeof(sample_steps[0]); i++)
+        if (!in_image(driver, (ULONG_PTR)sample_steps[i].name) || !in_image(driver, (ULONG_PTR)sample_steps[i].apply))
+            return FALSE;
+    return sample_steps[0].name[0] == 'a' && sample_steps[1].name[0] == 't' &&
+           sample_steps[1].apply(sample_steps[0].apply(4)) == 14;
+}
 
 static VOID NTAPI SampleUnload(PDRIVER_OBJECT driver)
 {
@@ -38,6 +72,7 @@ NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registry_path)
         !driver->DriverSize || !driver->DriverSection || !driver->DriverExtension ||
         driver->DriverExtension->DriverObject != driver || !driver->DriverName.Length)
         return STATUS_INVALID_PARAMETER;
+    if (!steps_relocated(driver)) return STATUS_CONFLICTING_ADDRESSES;
 
     InitializeListHead(&nodes);
     table = ExAllocatePoolWithTag(PagedPool, 256 * sizeof(ULONG), TAG_TABLE);

@@ -5,7 +5,7 @@
  * MmQuerySystemSize (a segment of at most PAGE_SIZE on a small system), allocate its segments
  * with ExAllocatePool(NonPagedPool), and allocate and free blocks with the zone macros under a
  * spin lock. DriverEntry exercises the zone once and fails the load if the zone misbehaves; the
- * driver host (issue 5) loads and runs it.
+ * driver host loads and runs it.
  */
 #include <ntddk.h>
 

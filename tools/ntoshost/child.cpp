@@ -113,6 +113,26 @@ FARPROC export_of(HMODULE m, const pe::ImportSlot& s) {
     return GetProcAddress(m, s.by_ordinal ? MAKEINTRESOURCEA(s.ordinal) : s.name.c_str());
 }
 
+// The name a loaded module exports under `ordinal`, from its export directory (ordinal - Base
+// indexes the address table; the name-ordinal table maps names to those indices); empty for an
+// ordinal without a name. The pool tracking thunks are keyed by name, so a driver importing a pool
+// routine by ordinal gets them too.
+std::string export_name(HMODULE m, std::uint16_t ordinal) {
+    const auto* base = reinterpret_cast<const std::uint8_t*>(m);
+    const auto* dos = reinterpret_cast<const IMAGE_DOS_HEADER*>(base);
+    const auto* nt = reinterpret_cast<const IMAGE_NT_HEADERS*>(base + dos->e_lfanew);
+    const IMAGE_DATA_DIRECTORY& dir = nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_EXPORT];
+    if (!dir.VirtualAddress || !dir.Size) return {};
+    const auto* exports = reinterpret_cast<const IMAGE_EXPORT_DIRECTORY*>(base + dir.VirtualAddress);
+    if (ordinal < exports->Base || ordinal - exports->Base >= exports->NumberOfFunctions) return {};
+    const DWORD index = ordinal - exports->Base;
+    const auto* names = reinterpret_cast<const DWORD*>(base + exports->AddressOfNames);
+    const auto* indices = reinterpret_cast<const WORD*>(base + exports->AddressOfNameOrdinals);
+    for (DWORD i = 0; i < exports->NumberOfNames; ++i)
+        if (indices[i] == index) return reinterpret_cast<const char*>(base + names[i]);
+    return {};
+}
+
 // The system's lookaside lists as poolmon would show them while the driver is loaded (their Depth
 // is what the module's tuner made of the driver's workload so far), through the module's
 // ZwQuerySystemInformation(SystemLookasideInformation).
@@ -149,13 +169,15 @@ Bound resolve(const pe::ImportSlot& s, const Options& o, std::string* reason) {
     const std::string module = lower(s.module);
     auto addr = [](const void* p) { return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(p)); };
     if (module == "ntoskrnl.exe") {
-        if (!s.by_ordinal)
-            if (const Interposed* t = find_interposed(s.name.c_str())) {
+        // By ordinal: the ordinal is the project module's (the ntoskrnl.exe the driver binds to).
+        const std::string name = s.by_ordinal ? export_name(project_ntoskrnl, s.ordinal) : s.name;
+        if (!name.empty())
+            if (const Interposed* t = find_interposed(name.c_str())) {
                 if (!*t->real) *t->real = reinterpret_cast<void*>(export_of(project_ntoskrnl, s));
                 if (*t->real) return {addr(t->thunk), "ntoskrnl.exe (project, tracked)"};
             }
-        if (!s.by_ordinal)
-            if (const Interposed* t = find_fallback_interposed(s.name.c_str(), wine_ntoskrnl))
+        if (!name.empty())
+            if (const Interposed* t = find_fallback_interposed(name.c_str(), wine_ntoskrnl))
                 if (!export_of(project_ntoskrnl, s)) return {addr(t->thunk), "ntoskrnl.exe (Wine builtin, tracked)"};
         if (FARPROC p = export_of(project_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (project)"};
         if (wine_ntoskrnl)
@@ -219,7 +241,7 @@ int run_child(const Options& o) {
     if (auto v = pe::validate(*img)) return load_error(o.driver + ": " + *v);
     const std::uint16_t mine = sizeof(void*) == 8 ? pe::machine_amd64 : pe::machine_i386;
     if (img->machine != mine)
-        return load_error(std::string("the image is for ") + pe::machine_name(img->machine) + "; this host runs " +
+        return load_error(o.driver + ": the image is for " + pe::machine_name(img->machine) + "; this host runs " +
                           pe::machine_name(mine) + " drivers");
 
     // The module reads these when it initializes.
@@ -262,7 +284,7 @@ int run_child(const Options& o) {
     if (!base) return load_error("cannot allocate " + std::to_string(img->size_of_image) + " bytes for the image: " + last_error());
     const auto actual = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(base));
     if (!pe::map_image(*img, base, img->size_of_image, &err) || !pe::relocate(*img, base, img->size_of_image, actual, &err))
-        return load_error(err);
+        return load_error(o.driver + ": " + err);
     emit("image %llx %x %llx", static_cast<unsigned long long>(actual), img->size_of_image,
          static_cast<unsigned long long>(actual + img->entry_point_rva));
 
@@ -276,7 +298,7 @@ int run_child(const Options& o) {
                               return pe::Resolution{b.address, reason};
                           },
                           &unresolved, &err))
-        return load_error(err);
+        return load_error(o.driver + ": " + err);
     for (const auto& u : unresolved) emit("unresolved %s %s", u.slot.display().c_str(), u.reason.c_str());
     if (!unresolved.empty() && !o.stub_missing && !o.imports_only) {
         emit("refused");

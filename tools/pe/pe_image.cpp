@@ -117,7 +117,7 @@ std::optional<Image> parse(std::vector<std::uint8_t> bytes, std::string* error) 
         r.read(sec + 16, &s.raw_size);
         r.read(sec + 20, &s.raw_offset);
         r.read(sec + 36, &s.characteristics);
-        if (s.raw_size && !r.has(s.raw_offset, s.raw_size)) return fail("section " + s.name + " lies beyond the file");
+        if (s.raw_size && !r.has(s.raw_offset, s.raw_size)) return fail("section '" + s.name + "' lies beyond the file");
         img.sections.push_back(std::move(s));
     }
 

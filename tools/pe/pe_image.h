@@ -1,6 +1,6 @@
 // A bounds-checked reader of PE images on disk: headers, sections, the export table and the
 // import table. Every read is checked against the file size, so malformed or truncated images
-// give an error message, never a crash. Used by the ABI tests (and later by the driver host).
+// give an error message, never a crash. Used by the ABI tests, the driver host and pe-craft.
 #pragma once
 
 #include <cstdint>

@@ -203,22 +203,17 @@ struct Located {
 [[gnu::noinline]] Located locate_big(ex::pool::Arena which, BigRegion& region, std::uintptr_t a) {
     const auto pool_start = reinterpret_cast<std::uintptr_t>(region.base);
     const std::size_t first = (a - pool_start) / page_size;
-    std::size_t bump, table_committed;
-    {
-        SpinLockGuard guard(region.lock);
-        bump = region.bump;
-        table_committed = region.table_committed;
-    }
     // The table outlives the blocks (also past the bump pointer, when the last run went back to
-    // the unused end), so a freed head is still recognised.
-    if (first >= table_committed) not_a_block(which, a, pool_start);
+    // the unused end), so a freed head is still recognised. No lock: the committed part only
+    // grows, and an entry is a head only while its block is live (so below the bump pointer).
+    if (first >= region.table_committed.load(std::memory_order_acquire)) not_a_block(which, a, pool_start);
     BigEntry& entry = region.table[first];
     const std::uint8_t state = entry.state.load(std::memory_order_acquire);
     if (state == BigEntry::freed && a % page_size == 0) {
         // A second free of a big block: the table remembers the first one.
         ke::bug_check(bad_pool_caller, 0x07, 0, 0, a);
     }
-    if (first >= bump || state != BigEntry::head || a % page_size) not_a_block(which, a, pool_start);
+    if (state != BigEntry::head || a % page_size) not_a_block(which, a, pool_start);
     // Below a page a caller gets exactly the bytes it asked for, and past a page the tail of the
     // last page is not the caller's either: an overrun into it is found here.
     const std::size_t end = std::size_t{entry.pages} * page_size;

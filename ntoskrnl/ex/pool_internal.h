@@ -74,7 +74,9 @@ struct BigRegion {
     std::size_t pages = 0;
     BigEntry* table = nullptr;     // the big-allocation table, one entry per page
     std::size_t bump = 0;
-    std::size_t table_committed = 0;   // entries committed so far (whole pages of entries)
+    // Entries committed so far (whole pages of entries); only grows. Written under the lock, read
+    // without it by free (an entry below it is committed, whatever the lock's holder is doing).
+    std::atomic<std::size_t> table_committed{0};
     // Runs given back, reused first fit; kept committed up to a budget so that a driver that
     // allocates and frees the same big block does not pay for a commit each time.
     struct Run {

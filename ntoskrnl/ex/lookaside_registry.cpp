@@ -65,7 +65,7 @@ void Registry::add(GENERAL_LOOKASIDE_POOL& list, bool paged) {
     bool wake = false;
     {
         SpinLockGuard guard(lock_);
-        // A live list initialised again (a driver bug the verifier stops for, 0xC4/0xD2 path in
+        // A live list initialised again (a driver bug the verifier stops for with 0xC4/0xCA in
         // verify_initialize) is linked once, not twice: linking it again would make it its own
         // successor and every walk of the registry (tuner, snapshot, delete) would never end.
         if (contains_locked(&list)) {

@@ -95,8 +95,8 @@ void* big_allocate(ex::pool::Arena which, std::size_t bytes, nt::ULONG tag, nt::
         SpinLockGuard guard(region.lock);
         if (!take_run(region, pages, &first, &committed)) return nullptr;
         // The table grows with the bump pointer, in whole pages of entries, committed once.
-        if (const std::size_t committed = region.table_committed.load(std::memory_order_relaxed); region.bump > committed) {
-            auto lo = reinterpret_cast<std::uintptr_t>(region.table + committed) & ~(page_size - 1);
+        if (const std::size_t entries = region.table_committed.load(std::memory_order_relaxed); region.bump > entries) {
+            auto lo = reinterpret_cast<std::uintptr_t>(region.table + entries) & ~(page_size - 1);
             auto hi = (reinterpret_cast<std::uintptr_t>(region.table + region.bump) + page_size - 1) & ~(page_size - 1);
             if (!platform::commit(reinterpret_cast<void*>(lo), hi - lo, platform::Protection::read_write)) {
                 add_run(region, first, pages, committed);

@@ -1,6 +1,6 @@
 /* Shared by the sample drivers: the DDK headers, plus what MinGW-w64 10's DDK lacks. The samples
- * are built like real drivers (native subsystem, entry DriverEntry, no C runtime) and must not
- * call memset/memcpy implicitly: the project's ntoskrnl.exe does not export them. */
+ * are built like real drivers (native subsystem, entry DriverEntry, no C runtime); memcpy and
+ * memset, which compilers call for structure copies, come from ntoskrnl.exe as on Windows. */
 #ifndef SAMPLE_DRIVER_H
 #define SAMPLE_DRIVER_H
 

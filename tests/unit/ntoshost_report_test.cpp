@@ -38,6 +38,32 @@ TEST(NtoshostReport, TracksAllocationsFreesAndLeaksPerTag) {
     EXPECT_NE(text.find("  Leak Nonp           2          1          1          100"), std::string::npos) << text;
 }
 
+TEST(NtoshostReport, AKernelDllIsStartedThroughDllInitialize) {
+    Report r;
+    EXPECT_TRUE(r.consume_line("#ntoshost kernel-dll 1 1"));
+    r.consume_line("#ntoshost alloc 1000 62547845 0 0 64 ExAllocatePoolWithTag");
+    r.consume_line("#ntoshost entry 00000000");
+    r.consume_line("#ntoshost unload 1");
+    r.consume_line("#ntoshost unloaded");
+    EXPECT_TRUE(r.kernel_dll);
+    EXPECT_EQ(r.exit_status(), ntoshost::exit_code::leaks) << "a kernel DLL's leaks at unload count the same";
+    const auto text = ntoshost::format_text(r);
+    EXPECT_NE(text.find("Kernel DLL:    IMAGE_FILE_DLL: its entry point is not called"), std::string::npos) << text;
+    EXPECT_NE(text.find("DllInitialize: 0x00000000 (success)"), std::string::npos) << text;
+    EXPECT_NE(text.find("DllUnload:     called, returned"), std::string::npos) << text;
+    EXPECT_EQ(text.find("DriverEntry:"), std::string::npos) << text;
+    EXPECT_NE(ntoshost::format_json(r).find(R"("kernel_dll": true)"), std::string::npos);
+
+    Report none;   // no DllInitialize: nothing is called, no status is shown for it
+    none.consume_line("#ntoshost kernel-dll 0 0");
+    none.consume_line("#ntoshost entry 00000000");
+    none.consume_line("#ntoshost unload 0");
+    const auto text2 = ntoshost::format_text(none);
+    EXPECT_NE(text2.find("it exports no DllInitialize"), std::string::npos) << text2;
+    EXPECT_EQ(text2.find("DllInitialize: 0x"), std::string::npos) << text2;
+    EXPECT_EQ(none.exit_status(), ntoshost::exit_code::clean);
+}
+
 TEST(NtoshostReport, NoLeaksAreReportedBeforeUnload) {
     Report r;
     r.consume_line("#ntoshost alloc 1000 41414141 0 0 8 ExAllocatePool");

@@ -96,7 +96,25 @@ extern "C" void __cdecl stub_called(std::uintptr_t index) {
 // An exception the driver does not handle stops the system, as in a system thread on Windows:
 // SYSTEM_THREAD_EXCEPTION_NOT_HANDLED (0x7E) with the exception code, address, exception record
 // and context record (Microsoft's bug check 0x7E reference), through the module's KeBugCheckEx.
+//
+// Wine's own binaries (its builtin .sys files) export stubs for what Wine does not implement; a
+// call raises EXCEPTION_WINE_STUB (0x80000100) with the module and routine names as its first two
+// parameters. That is reported as an unimplemented routine, like a --stub-missing stub.
+constexpr DWORD exception_wine_stub = 0x80000100;
+
 LONG WINAPI unhandled(EXCEPTION_POINTERS* info) {
+    const EXCEPTION_RECORD* e = info->ExceptionRecord;
+    if (e->ExceptionCode == exception_wine_stub && e->NumberParameters >= 2 && e->ExceptionInformation[0]) {
+        const auto* dll = reinterpret_cast<const char*>(e->ExceptionInformation[0]);
+        const ULONG_PTR routine = e->ExceptionInformation[1];
+        char name[32];
+        if (routine < 0x10000) std::snprintf(name, sizeof(name), "#%u", static_cast<unsigned>(routine));   // an ordinal
+        std::string called = std::string(dll) + "." + (routine < 0x10000 ? name : reinterpret_cast<const char*>(routine));
+        emit("unimplemented %s", called.c_str());
+        std::fprintf(stderr, "ntoshost: unimplemented %s called (a stub of Wine's)\n", called.c_str());
+        std::fflush(stderr);
+        TerminateProcess(GetCurrentProcess(), exit_code::unimplemented_called);
+    }
     if (bug_check)
         bug_check(0x7E, info->ExceptionRecord->ExceptionCode,
                   reinterpret_cast<ULONG_PTR>(info->ExceptionRecord->ExceptionAddress),
@@ -220,6 +238,29 @@ void set_protections(std::uint8_t* base, const pe::Image& img) {
     }
 }
 
+// The address the mapped image exports `name` at, or null (also for a directory that does not
+// lie inside the image: the loader validated the headers, not the export table).
+void* image_export(std::uint8_t* base, std::uint32_t size, const pe::Image& img, const char* name) {
+    const auto& dir = img.directories[0];   // IMAGE_DIRECTORY_ENTRY_EXPORT
+    if (!dir.rva || dir.size < sizeof(IMAGE_EXPORT_DIRECTORY) || dir.rva > size - sizeof(IMAGE_EXPORT_DIRECTORY)) return nullptr;
+    const auto* exports = reinterpret_cast<const IMAGE_EXPORT_DIRECTORY*>(base + dir.rva);
+    auto inside = [&](std::uint64_t rva, std::uint64_t bytes) { return rva <= size && bytes <= size - rva; };
+    if (!inside(exports->AddressOfNames, 4ull * exports->NumberOfNames) ||
+        !inside(exports->AddressOfNameOrdinals, 2ull * exports->NumberOfNames) ||
+        !inside(exports->AddressOfFunctions, 4ull * exports->NumberOfFunctions))
+        return nullptr;
+    const auto* names = reinterpret_cast<const DWORD*>(base + exports->AddressOfNames);
+    const auto* indices = reinterpret_cast<const WORD*>(base + exports->AddressOfNameOrdinals);
+    const auto* functions = reinterpret_cast<const DWORD*>(base + exports->AddressOfFunctions);
+    const std::size_t length = std::strlen(name);
+    for (DWORD i = 0; i < exports->NumberOfNames; ++i) {
+        if (!inside(names[i], length + 1) || std::memcmp(base + names[i], name, length + 1)) continue;
+        if (indices[i] >= exports->NumberOfFunctions || !inside(functions[indices[i]], 1)) return nullptr;
+        return base + functions[indices[i]];
+    }
+    return nullptr;
+}
+
 // Driver Verifier's pool tracking: 0xC4 / 0x62 "a driver has forgotten to free its pool
 // allocations prior to unloading"; P2 the driver's name, P3 verifier data (the DRIVER_OBJECT
 // here), P4 the number of allocations not freed (learn.microsoft.com, Bug Check 0xC4; Pool
@@ -329,7 +370,15 @@ int run_child(const Options& o) {
     build_driver_object({base, img->size_of_image, base + img->entry_point_rva,
                          std::u16string(wservice.begin(), wservice.end()), std::u16string(wpath.begin(), wpath.end())});
     SetUnhandledExceptionFilter(unhandled);
-    const std::int32_t status = call_driver_entry();
+    // A kernel-mode DLL (IMAGE_FILE_DLL: an export driver, a HAL-like library) is never started
+    // through its entry point, which is a DLL's, not DriverEntry: Windows' loader calls its
+    // DllInitialize(RegistryPath) if it exports one, and its DllUnload() before unloading it
+    // (Microsoft, "Creating Export Drivers"); without DllUnload it stays loaded.
+    const bool kernel_dll = (img->characteristics & IMAGE_FILE_DLL) != 0;
+    void* dll_initialize = kernel_dll ? image_export(base, img->size_of_image, *img, "DllInitialize") : nullptr;
+    void* dll_unload = kernel_dll ? image_export(base, img->size_of_image, *img, "DllUnload") : nullptr;
+    if (kernel_dll) emit("kernel-dll %d %d", dll_initialize ? 1 : 0, dll_unload ? 1 : 0);
+    const std::int32_t status = !kernel_dll ? call_driver_entry() : dll_initialize ? call_dll_initialize(dll_initialize) : 0;
     emit("entry %08x", static_cast<unsigned>(status));
     if (status < 0) {
         // Windows unloads the image without calling DriverUnload; what the driver still holds
@@ -337,7 +386,7 @@ int run_child(const Options& o) {
         check_leaks_at_unload(o);
         return exit_code::entry_failure;
     }
-    const bool unload = has_unload_routine();
+    const bool unload = kernel_dll ? dll_unload != nullptr : has_unload_routine();
     emit("unload %d", unload ? 1 : 0);
     if (o.keep_seconds) {
         Sleep(o.keep_seconds * 1000);
@@ -345,7 +394,10 @@ int run_child(const Options& o) {
     }
     emit_lookaside_snapshot();
     if (!unload) return exit_code::clean;
-    call_driver_unload();
+    if (kernel_dll)
+        call_dll_unload(dll_unload);
+    else
+        call_driver_unload();
     emit("unloaded");
     check_leaks_at_unload(o);
     return exit_code::clean;

@@ -66,6 +66,12 @@ void build_driver_object(const DriverImage& image) {
 
 std::int32_t call_driver_entry() { return driver_object.DriverInit(&driver_object, &registry_path_string); }
 
+std::int32_t call_dll_initialize(void* routine) {
+    return reinterpret_cast<nt::NTSTATUS(NT_API*)(nt::UNICODE_STRING*)>(routine)(&registry_path_string);
+}
+
+std::int32_t call_dll_unload(void* routine) { return reinterpret_cast<nt::NTSTATUS(NT_API*)()>(routine)(); }
+
 bool has_unload_routine() { return driver_object.DriverUnload != nullptr; }
 
 void call_driver_unload() { driver_object.DriverUnload(&driver_object); }

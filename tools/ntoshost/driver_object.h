@@ -22,6 +22,10 @@ struct DriverImage {
 void build_driver_object(const DriverImage& image);
 // Calls DriverEntry(DriverObject, RegistryPath) and returns its NTSTATUS.
 std::int32_t call_driver_entry();
+// A kernel-mode DLL's DllInitialize(RegistryPath) and DllUnload() (export drivers), at the
+// addresses the image exports them.
+std::int32_t call_dll_initialize(void* routine);
+std::int32_t call_dll_unload(void* routine);
 bool has_unload_routine();
 void call_driver_unload();
 // "\Driver\<service>" as a UNICODE_STRING's address (for bug check parameters).

@@ -309,6 +309,9 @@ bool Report::consume_line(std::string_view line) {
         objects.zone_extended(a, g, h, static_cast<std::int32_t>(static_cast<std::uint32_t>(e)));
     } else if (kind == "entry" && f.size() >= 2 && number(f[1], 16, &a)) {
         entry_status = static_cast<std::int32_t>(static_cast<std::uint32_t>(a));
+    } else if (kind == "kernel-dll" && f.size() >= 3) {
+        kernel_dll = true;
+        has_dll_initialize = f[1] == "1";
     } else if (kind == "unload" && f.size() >= 2) {
         has_unload = f[1] == "1";
     } else if (kind == "unloaded") {
@@ -371,10 +374,17 @@ std::string format_text(const Report& r) {
     if (r.refused)
         o << "Not run:       the driver imports routines that cannot be bound (run with --stub-missing to "
              "bind them to stubs that stop when called)\n";
-    if (!r.entry_status && (r.bugcheck || r.unimplemented_called)) o << "DriverEntry:   did not return (the system stopped)\n";
-    if (r.entry_status) o << "DriverEntry:   " << status_text(*r.entry_status) << (*r.entry_status >= 0 ? " (success)" : " (failure)") << "\n";
+    // A kernel-mode DLL is started through DllInitialize (or not at all) and unloaded through DllUnload.
+    const char* entry_label = r.kernel_dll ? "DllInitialize: " : "DriverEntry:   ";
+    const char* unload_label = r.kernel_dll ? "DllUnload:     " : "DriverUnload:  ";
+    if (r.kernel_dll)
+        o << "Kernel DLL:    IMAGE_FILE_DLL: its entry point is not called (as Windows' loader does not)"
+          << (r.has_dll_initialize ? "" : "; it exports no DllInitialize") << "\n";
+    if (!r.entry_status && (r.bugcheck || r.unimplemented_called)) o << entry_label << "did not return (the system stopped)\n";
+    if (r.entry_status && (!r.kernel_dll || r.has_dll_initialize))
+        o << entry_label << status_text(*r.entry_status) << (*r.entry_status >= 0 ? " (success)" : " (failure)") << "\n";
     if (r.kept_seconds) o << "Kept loaded:   " << r.kept_seconds << " s after DriverEntry (--keep)\n";
-    if (r.has_unload) o << "DriverUnload:  " << (!*r.has_unload ? "none (the driver stays loaded)" : r.unloaded ? "called, returned" : "not reached") << "\n";
+    if (r.has_unload) o << unload_label << (!*r.has_unload ? "none (the driver stays loaded)" : r.unloaded ? "called, returned" : "not reached") << "\n";
 
     if (!r.pool.tags().empty()) {
         o << "\nPool use of this driver (poolmon):\n";
@@ -453,6 +463,7 @@ std::string format_json(const Report& r) {
         o << (i ? ", " : "") << "{\"name\": " << json_string(r.imports[i].first) << ", \"bound_to\": " << json_string(r.imports[i].second) << "}";
     o << "],\n";
     o << "  \"entry_status\": " << (r.entry_status ? json_string(status_text(*r.entry_status)) : "null") << ",\n";
+    o << "  \"kernel_dll\": " << (r.kernel_dll ? "true" : "false") << ",\n";
     o << "  \"unloaded\": " << (r.unloaded ? "true" : "false") << ",\n";
     o << "  \"kept_seconds\": " << r.kept_seconds << ",\n";
     o << "  \"unimplemented_called\": " << (r.unimplemented_called ? json_string(*r.unimplemented_called) : "null") << ",\n";

@@ -127,6 +127,10 @@ struct Report {
     std::uint64_t image_base = 0, image_size = 0, entry_point = 0;
     std::optional<std::int32_t> entry_status;
     std::optional<bool> has_unload;                // known once DriverEntry returned
+    // A kernel-mode DLL (IMAGE_FILE_DLL): started through DllInitialize (if exported) instead of
+    // its entry point, unloaded through DllUnload; entry_status is DllInitialize's.
+    bool kernel_dll = false;
+    bool has_dll_initialize = false;
     bool unloaded = false;                         // DriverUnload was called and returned
     unsigned kept_seconds = 0;                     // --keep: how long the driver stayed loaded first
     std::optional<BugCheck> bugcheck;

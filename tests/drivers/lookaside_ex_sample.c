@@ -44,8 +44,7 @@ typedef struct _REQUEST
     ULONG Sequence;
 } REQUEST;
 
-/* Every block AllocateEx gave out and how often FreeEx received it. Zeroed as a static: the
- * sample must not call memset (the module does not export it). */
+/* Every block AllocateEx gave out and how often FreeEx received it (a static, so zeroed at load). */
 typedef struct _BLOCK_RECORD
 {
     PVOID Block;

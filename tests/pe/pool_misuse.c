@@ -91,6 +91,24 @@ static void report(const void *addr)
     printf("ADDR %p\n", addr); /* msvcrt and mingw print %p as hex; strtoull reads either form */
 }
 
+/* In a fresh process consecutive 64-byte requests are likely neighbours: finds a block b whose
+ * header starts right at the end of a block a (64 is a whole number of units). */
+static BOOL find_neighbours(BYTE **a, BYTE **b)
+{
+    BYTE *blk[32];
+    unsigned i, j;
+    for (i = 0; i < 32; i++) blk[i] = pd_ExAllocatePoolWithTag(PD_NonPagedPool, 64, TAG_TEST);
+    for (i = 0; i < 32; i++)
+        for (j = 0; j < 32; j++)
+            if (blk[i] && blk[j] && blk[j] == blk[i] + 64 + PD_HEADER_SIZE)
+            {
+                *a = blk[i];
+                *b = blk[j];
+                return TRUE;
+            }
+    return FALSE;
+}
+
 static void run_child_case(const char *name)
 {
     BYTE *p, *q;
@@ -157,39 +175,17 @@ static void run_child_case(const char *name)
         pd_ExFreePoolWithTag(p, TAG_OTHER);
         pd_ExFreePoolWithTag(q, TAG_OTHER);
     }
-    else if (!strcmp(name, "overrun_next_header"))
+    else if (!strcmp(name, "overrun_next_header") || !strcmp(name, "overrun_free_the_overrunner"))
     {
-        /* In a fresh process consecutive 64-byte requests are likely neighbours: find a block b
-         * whose header starts right at the end of a block a (64 is a whole number of units). */
-        BYTE *blk[32];
-        unsigned i, j, k;
-        for (i = 0; i < 32; i++) blk[i] = pd_ExAllocatePoolWithTag(PD_NonPagedPool, 64, TAG_TEST);
-        for (i = 0; i < 32; i++)
-            for (j = 0; j < 32; j++)
-                if (blk[i] && blk[j] && blk[j] == blk[i] + 64 + PD_HEADER_SIZE)
-                {
-                    report(blk[j]);
-                    for (k = 0; k < PD_HEADER_SIZE; k++) blk[i][64 + k] = (BYTE)~blk[i][64 + k];
-                    pd_ExFreePoolWithTag(blk[j], TAG_TEST);
-                    ExitProcess(0x7F);
-                }
-        ExitProcess(0x7C); /* no neighbours: the parent skips */
-    }
-    else if (!strcmp(name, "overrun_free_the_overrunner"))
-    {
-        BYTE *blk[32];
-        unsigned i, j, k;
-        for (i = 0; i < 32; i++) blk[i] = pd_ExAllocatePoolWithTag(PD_NonPagedPool, 64, TAG_TEST);
-        for (i = 0; i < 32; i++)
-            for (j = 0; j < 32; j++)
-                if (blk[i] && blk[j] && blk[j] == blk[i] + 64 + PD_HEADER_SIZE)
-                {
-                    report(blk[i]);
-                    for (k = 0; k < PD_HEADER_SIZE; k++) blk[i][64 + k] = (BYTE)~blk[i][64 + k];
-                    pd_ExFreePoolWithTag(blk[i], TAG_TEST);
-                    ExitProcess(0x7F);
-                }
-        ExitProcess(0x7C); /* no neighbours: the parent skips */
+        /* a's last bytes run over b's header; then b (the victim) or a (the overrunner) is freed. */
+        BYTE *a, *b;
+        unsigned k;
+        if (!find_neighbours(&a, &b)) ExitProcess(0x7C); /* no neighbours: the parent skips */
+        p = name[8] == 'n' ? b : a;
+        report(p);
+        for (k = 0; k < PD_HEADER_SIZE; k++) a[64 + k] = (BYTE)~a[64 + k];
+        pd_ExFreePoolWithTag(p, TAG_TEST);
+        ExitProcess(0x7F);
     }
     else if (!strcmp(name, "write_after_free"))
     {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README's test command: sets up this machine (Debian 12, root), builds everything and runs every
 # test: one ctest invocation for the host unit tests, the ABI tests and the PE tests under 32-bit
-# and 64-bit Wine; then the host unit tests again under ASan+UBSan and under TSan.
+# and 64-bit Wine; then the host unit tests again under ASan+UBSan and under TSan; then a short
+# run of each libFuzzer target (clang, ASan+UBSan; FUZZ_SECONDS each, 30 by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup-debian.sh
@@ -12,4 +13,20 @@ for sanitizer in host-asan host-tsan; do
     cmake --preset "$sanitizer" >/dev/null
     cmake --build --preset "$sanitizer"
     ctest --preset "$sanitizer"
+done
+# The fuzz targets from an empty corpus; a crash prints its input and fails the run.
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+fuzz_dir=$(mktemp -d)
+trap 'rm -rf "$fuzz_dir"' EXIT
+for fuzzer in build-fuzz/tests/fuzz/pool_fuzzer build-fuzz/tools/pe/pe_loader_fuzzer; do
+    name=$(basename "$fuzzer")
+    mkdir -p "$fuzz_dir/$name"
+    if "$fuzzer" -max_total_time="${FUZZ_SECONDS:-30}" -artifact_prefix="build-fuzz/$name-" "$fuzz_dir/$name" >"$fuzz_dir/$name.log" 2>&1; then
+        echo "fuzz $name: $(grep -Eo '^Done [0-9]+ runs in [0-9]+ second' "$fuzz_dir/$name.log" | tail -1)s, no failure"
+    else
+        tail -40 "$fuzz_dir/$name.log"
+        echo "fuzz $name: FAILED" >&2
+        exit 1
+    fi
 done

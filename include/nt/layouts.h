@@ -52,6 +52,20 @@ static_assert(alignof(LIST_ENTRY) == (is_64bit ? 8 : 4));
 static_assert(offsetof(LIST_ENTRY, Flink) == 0);
 static_assert(offsetof(LIST_ENTRY, Blink) == sizeof(void*));
 
+// LARGE_INTEGER: one 64-bit quantity, 8-byte aligned on both architectures. Passed and returned
+// by value it travels as a 64-bit integer does (two stack slots / EDX:EAX on i386, one register
+// on x64), which is what ExInterlockedAddLargeInteger's prototype relies on.
+union LARGE_INTEGER {
+  struct {
+    ULONG LowPart;
+    LONG HighPart;
+  } u;
+  LONGLONG QuadPart;
+};
+using PLARGE_INTEGER = LARGE_INTEGER*;
+static_assert(sizeof(LARGE_INTEGER) == 8 && alignof(LARGE_INTEGER) == 8);
+static_assert(offsetof(LARGE_INTEGER, u.LowPart) == 0 && offsetof(LARGE_INTEGER, u.HighPart) == 4);
+
 // The pool's allocation unit is one header, which is also one LIST_ENTRY (windows-behavior.md 3.1).
 static_assert(POOL_BLOCK_SIZE == sizeof(LIST_ENTRY));
 

@@ -11,7 +11,14 @@
  *   unconfirmed for Windows, reference 3.7);
  * - Ex(f)InterlockedPop/PushEntryList: push returns the previous first entry, pop the first or
  *   NULL, the lock word is free again afterwards; several threads through the interlocked zone
- *   macros never get one block twice and lose none.
+ *   macros never get one block twice and lose none;
+ * - Ex(f)InterlockedInsertHeadList / InsertTailList / RemoveHeadList: the entry first (head) or
+ *   last (tail) before the insertion, the removed entry, NULL for an empty list (Microsoft's wdm.h
+ *   pages), links as ReactOS's kmtest ExDoubleList expects; an NT 4-style queue of real IRPs
+ *   (Tail.Overlay.ListEntry) stays first in, first out and loses nothing between threads;
+ * - the interlocked integers: the value before (Add*, Exchange, CompareExchange, ExchangeAdd) or
+ *   after (Increment, Decrement), carries, the full 64-bit compare; exact totals from several
+ *   threads.
  */
 #include <windows.h>
 #include <stdint.h>
@@ -149,6 +156,244 @@ static void test_lists(int stdcall_exports)
     winetest_pop_context();
 }
 
+static void test_double_lists(int stdcall_exports)
+{
+    void *head[2], *entries[3][2];
+    uintptr_t lock = 0;
+    void *(*insert_head)(void *, void *, uintptr_t *) =
+        stdcall_exports ? zd_ExInterlockedInsertHeadList_stdcall : zd_ExInterlockedInsertHeadList;
+    void *(*insert_tail)(void *, void *, uintptr_t *) =
+        stdcall_exports ? zd_ExInterlockedInsertTailList_stdcall : zd_ExInterlockedInsertTailList;
+    void *(*remove_head)(void *, uintptr_t *) =
+        stdcall_exports ? zd_ExInterlockedRemoveHeadList_stdcall : zd_ExInterlockedRemoveHeadList;
+
+    winetest_push_context(stdcall_exports ? "stdcall Ex*" : "header names");
+    memset(entries, 0x55, sizeof(entries));
+    zd_InitializeListHead(head);
+    ok(remove_head(head, &lock) == NULL, "remove from an empty list\n");
+    ok(head[0] == head && head[1] == head, "empty head changed to %p %p\n", head[0], head[1]);
+
+    ok(insert_tail(head, entries[0], &lock) == NULL, "first insert returned non-NULL\n");
+    ok(head[0] == entries[0] && head[1] == entries[0], "head %p %p\n", head[0], head[1]);
+    ok(entries[0][0] == head && entries[0][1] == head, "entry links %p %p\n", entries[0][0], entries[0][1]);
+    ok(remove_head(head, &lock) == entries[0], "remove did not return the only entry\n");
+    ok(head[0] == head && head[1] == head, "head not empty: %p %p\n", head[0], head[1]);
+    ok(entries[0][0] == head && entries[0][1] == head, "removed entry's links changed to %p %p\n", entries[0][0],
+       entries[0][1]);
+
+    ok(insert_head(head, entries[0], &lock) == NULL, "insert into an empty list returned non-NULL\n");
+    ok(insert_head(head, entries[1], &lock) == entries[0], "insert-head did not return the previous first\n");
+    ok(head[0] == entries[1] && head[1] == entries[0], "head %p %p\n", head[0], head[1]);
+    ok(entries[1][0] == entries[0] && entries[1][1] == head && entries[0][1] == entries[1], "links after insert-head\n");
+    ok(insert_tail(head, entries[2], &lock) == entries[0], "insert-tail did not return the previous last\n");
+    ok(head[1] == entries[2] && entries[0][0] == entries[2] && entries[2][0] == head && entries[2][1] == entries[0],
+       "links after insert-tail\n");
+    ok(remove_head(head, &lock) == entries[1], "remove did not return the first entry\n");
+    ok(remove_head(head, &lock) == entries[0] && remove_head(head, &lock) == entries[2], "removes out of order\n");
+    ok(remove_head(head, &lock) == NULL && head[0] == head && head[1] == head, "list not empty\n");
+    ok(lock == 0, "lock word %#Ix afterwards\n", lock);
+    winetest_pop_context();
+}
+
+static void test_irp_queue(void)
+{
+    void *queue = zd_irp_queue_create(), *irps[4], *irp;
+    unsigned i;
+
+    ok(queue != NULL, "no queue\n");
+    if (!queue) return;
+    for (i = 0; i < 4; i++) irps[i] = zd_irp_allocate(i);
+    ok(zd_irp_queue_remove(queue) == NULL, "IRP from an empty queue\n");
+    ok(zd_irp_queue_insert(queue, irps[0]) == NULL, "first insert returned an IRP\n");
+    ok(zd_irp_queue_insert(queue, irps[1]) == irps[0], "insert did not return the previous last IRP\n");
+    ok(zd_irp_queue_insert(queue, irps[2]) == irps[1], "insert did not return the previous last IRP\n");
+    /* A StartIo that cannot start an IRP puts it back in front. */
+    ok(zd_irp_queue_requeue_front(queue, irps[3]) == irps[0], "requeue did not return the previous first IRP\n");
+    for (i = 0; i < 4; i++)
+    {
+        irp = zd_irp_queue_remove(queue);
+        ok(irp == irps[(i + 3) % 4], "removal %u: IRP tag %Iu\n", i, irp ? zd_irp_tag(irp) : (uintptr_t)-1);
+    }
+    ok(zd_irp_queue_remove(queue) == NULL, "queue not empty\n");
+    ok(zd_irp_queue_lock_word(queue) == 0, "lock word %#Ix afterwards\n", zd_irp_queue_lock_word(queue));
+    for (i = 0; i < 4; i++) zd_irp_free(irps[i]);
+    zd_irp_queue_free(queue);
+}
+
+/* Producers queue IRPs tagged (producer, sequence) at the tail while consumers take them from the
+ * head: every IRP is taken exactly once, and each consumer sees a producer's IRPs in order. */
+#define QUEUE_PRODUCERS 2
+#define QUEUE_CONSUMERS 2
+#define QUEUE_IRPS 2000
+static void *queue_under_stress;
+static void *queue_irps[QUEUE_PRODUCERS][QUEUE_IRPS];
+static volatile LONG queue_taken[QUEUE_PRODUCERS][QUEUE_IRPS];
+static volatile LONG queue_consumed, queue_violations;
+
+static DWORD WINAPI queue_producer(void *arg)
+{
+    const unsigned me = (unsigned)(uintptr_t)arg;
+    unsigned i;
+    for (i = 0; i < QUEUE_IRPS; i++) zd_irp_queue_insert(queue_under_stress, queue_irps[me][i]);
+    return 0;
+}
+
+static DWORD WINAPI queue_consumer(void *arg)
+{
+    long last[QUEUE_PRODUCERS];
+    unsigned p;
+    (void)arg;
+    for (p = 0; p < QUEUE_PRODUCERS; p++) last[p] = -1;
+    while (queue_consumed < QUEUE_PRODUCERS * QUEUE_IRPS)
+    {
+        void *irp = zd_irp_queue_remove(queue_under_stress);
+        uintptr_t tag;
+        if (!irp)
+        {
+            SwitchToThread();
+            continue;
+        }
+        tag = zd_irp_tag(irp);
+        p = (unsigned)(tag >> 16);
+        if ((long)(tag & 0xFFFF) <= last[p]) InterlockedIncrement(&queue_violations);
+        last[p] = (long)(tag & 0xFFFF);
+        if (InterlockedIncrement(&queue_taken[p][tag & 0xFFFF]) != 1) InterlockedIncrement(&queue_violations);
+        InterlockedIncrement(&queue_consumed);
+    }
+    return 0;
+}
+
+static void test_irp_queue_stress(void)
+{
+    HANDLE threads[QUEUE_PRODUCERS + QUEUE_CONSUMERS];
+    unsigned p, i, missing = 0;
+
+    queue_under_stress = zd_irp_queue_create();
+    for (p = 0; p < QUEUE_PRODUCERS; p++)
+        for (i = 0; i < QUEUE_IRPS; i++) queue_irps[p][i] = zd_irp_allocate((uintptr_t)p << 16 | i);
+    for (i = 0; i < QUEUE_CONSUMERS; i++) threads[i] = CreateThread(NULL, 0, queue_consumer, NULL, 0, NULL);
+    for (p = 0; p < QUEUE_PRODUCERS; p++)
+        threads[QUEUE_CONSUMERS + p] = CreateThread(NULL, 0, queue_producer, (void *)(uintptr_t)p, 0, NULL);
+    WaitForMultipleObjects(QUEUE_PRODUCERS + QUEUE_CONSUMERS, threads, TRUE, INFINITE);
+    for (i = 0; i < QUEUE_PRODUCERS + QUEUE_CONSUMERS; i++) CloseHandle(threads[i]);
+    ok(queue_violations == 0, "%ld IRPs taken twice or out of order\n", queue_violations);
+    for (p = 0; p < QUEUE_PRODUCERS; p++)
+        for (i = 0; i < QUEUE_IRPS; i++) missing += queue_taken[p][i] != 1;
+    ok(missing == 0, "%u IRPs not taken exactly once\n", missing);
+    ok(zd_irp_queue_remove(queue_under_stress) == NULL, "queue not empty\n");
+    ok(zd_irp_queue_lock_word(queue_under_stress) == 0, "lock word %#Ix afterwards\n",
+       zd_irp_queue_lock_word(queue_under_stress));
+    for (p = 0; p < QUEUE_PRODUCERS; p++)
+        for (i = 0; i < QUEUE_IRPS; i++) zd_irp_free(queue_irps[p][i]);
+    zd_irp_queue_free(queue_under_stress);
+}
+
+static void test_interlocked_integers(int exports)
+{
+    uintptr_t lock = 0;
+    uint32_t (*add_ulong)(uint32_t *, uint32_t, uintptr_t *) =
+        exports ? zd_ExInterlockedAddUlong_stdcall : zd_ExInterlockedAddUlong;
+    int64_t (*compare_exchange64)(int64_t *, int64_t *, int64_t *, uintptr_t *) =
+        exports ? zd_ExInterlockedCompareExchange64_export : zd_ExInterlockedCompareExchange64;
+    uint32_t small = 239;
+    int64_t large = 23, exchange = 20, comparand = 4;
+    int32_t value = 2341;
+
+    winetest_push_context(exports ? "exports the i386 macros bypass" : "header names");
+    ok(add_ulong(&small, 44, &lock) == 239 && small == 283, "ExInterlockedAddUlong: %u\n", small);
+    small = 0xFFFFFFF0u;
+    ok(add_ulong(&small, 0x20, &lock) == 0xFFFFFFF0u && small == 0x10, "ExInterlockedAddUlong wrap: %#x\n", small);
+    ok(zd_ExInterlockedAddLargeInteger(&large, 7, &lock) == 23 && large == 30, "AddLargeInteger: %I64d\n", large);
+    large = 0xFFFFFFFFLL;
+    ok(zd_ExInterlockedAddLargeInteger(&large, 1, &lock) == 0xFFFFFFFFLL && large == 0x100000000LL,
+       "AddLargeInteger carry: %#I64x\n", large);
+    ok(zd_ExInterlockedAddLargeInteger(&large, -0x100000001LL, &lock) == 0x100000000LL && large == -1,
+       "AddLargeInteger negative: %I64d\n", large);
+    ok(lock == 0, "lock word %#Ix after the locked adds\n", lock);
+
+    large = 15;
+    zd_ExInterlockedAddLargeStatistic(&large, 17);
+    ok(large == 32, "AddLargeStatistic: %I64d\n", large);
+    large = 0xFFFFFFFFLL;
+    zd_ExInterlockedAddLargeStatistic(&large, 0xFFFFFFFFu);   /* unsigned, carried into HighPart */
+    ok(large == 0x1FFFFFFFELL, "AddLargeStatistic carry: %#I64x\n", large);
+
+    large = 17;
+    ok(compare_exchange64(&large, &exchange, &comparand, NULL) == 17 && large == 17, "CompareExchange64 unequal\n");
+    exchange = 21;
+    comparand = 17;
+    ok(compare_exchange64(&large, &exchange, &comparand, NULL) == 17 && large == 21, "CompareExchange64 equal\n");
+    large = 0x100000005LL;
+    comparand = 5;
+    ok(compare_exchange64(&large, &exchange, &comparand, NULL) == 0x100000005LL && large == 0x100000005LL,
+       "CompareExchange64 compared only the low half\n");
+    ok(exchange == 21 && comparand == 5, "CompareExchange64 changed its operands\n");
+    winetest_pop_context();
+
+    if (exports) return;   /* the Interlocked* have one form */
+    ok(zd_InterlockedIncrement(&value) == 2342 && value == 2342, "InterlockedIncrement: %d\n", value);
+    value = 0x7FFFFFFF;
+    ok(zd_InterlockedIncrement(&value) == (int32_t)0x80000000, "InterlockedIncrement wrap: %d\n", value);
+    ok(zd_InterlockedDecrement(&value) == 0x7FFFFFFF, "InterlockedDecrement wrap: %d\n", value);
+    value = 0;
+    ok(zd_InterlockedDecrement(&value) == -1, "InterlockedDecrement: %d\n", value);
+    value = 5;
+    ok(zd_InterlockedExchange(&value, 8) == 5 && value == 8, "InterlockedExchange: %d\n", value);
+    ok(zd_InterlockedCompareExchange(&value, 9, 6) == 8 && value == 8, "InterlockedCompareExchange unequal\n");
+    ok(zd_InterlockedCompareExchange(&value, 9, 8) == 8 && value == 9, "InterlockedCompareExchange equal\n");
+    value = 312;
+    ok(zd_InterlockedExchangeAdd(&value, 7) == 312 && value == 319, "InterlockedExchangeAdd: %d\n", value);
+    ok(zd_InterlockedExchangeAdd(&value, -320) == 319 && value == -1, "InterlockedExchangeAdd negative\n");
+}
+
+/* Every routine from several threads on shared counters: the totals must come out exact. */
+#define COUNTER_THREADS 4
+#define COUNTER_ROUNDS 5000
+static uintptr_t counter_lock;
+static uint32_t counter_small;
+static int64_t counter_large, counter_statistic, counter_swapped;
+static int32_t counter_incremented, counter_added;
+
+static DWORD WINAPI counter_thread(void *arg)
+{
+    int r;
+    (void)arg;
+    for (r = 0; r < COUNTER_ROUNDS; r++)
+    {
+        int64_t seen = counter_swapped, next, original;
+        zd_ExInterlockedAddUlong(&counter_small, 1, &counter_lock);
+        zd_ExInterlockedAddLargeInteger(&counter_large, 0x100000000LL, &counter_lock);
+        zd_ExInterlockedAddLargeStatistic(&counter_statistic, 0x80000000u);
+        zd_InterlockedIncrement(&counter_incremented);
+        zd_InterlockedExchangeAdd(&counter_added, 3);
+        for (;; seen = original)   /* an increment through compare-exchange */
+        {
+            next = seen + 1;
+            original = zd_ExInterlockedCompareExchange64(&counter_swapped, &next, &seen, NULL);
+            if (original == seen) break;
+        }
+    }
+    return 0;
+}
+
+static void test_interlocked_stress(void)
+{
+    const int64_t total = (int64_t)COUNTER_THREADS * COUNTER_ROUNDS;
+    HANDLE threads[COUNTER_THREADS];
+    unsigned i;
+
+    for (i = 0; i < COUNTER_THREADS; i++) threads[i] = CreateThread(NULL, 0, counter_thread, NULL, 0, NULL);
+    WaitForMultipleObjects(COUNTER_THREADS, threads, TRUE, INFINITE);
+    for (i = 0; i < COUNTER_THREADS; i++) CloseHandle(threads[i]);
+    ok(counter_small == total, "ExInterlockedAddUlong total %u\n", counter_small);
+    ok(counter_large == total << 32, "ExInterlockedAddLargeInteger total %#I64x\n", counter_large);
+    ok(counter_statistic == total * 0x80000000LL, "AddLargeStatistic total %#I64x\n", counter_statistic);
+    ok(counter_incremented == total && counter_added == 3 * total, "Interlocked totals %d, %d\n", counter_incremented,
+       counter_added);
+    ok(counter_swapped == total, "CompareExchange64 total %I64d\n", counter_swapped);
+    ok(counter_lock == 0, "lock word %#Ix afterwards\n", counter_lock);
+}
+
 /* ---- Several threads on one zone through the interlocked macros ---- */
 #define THREADS 4
 #define ROUNDS 3000
@@ -187,7 +432,7 @@ static DWORD WINAPI stress_thread(void *arg)
     return 0;
 }
 
-static void test_interlocked_stress(void)
+static void test_zone_stress(void)
 {
     const uint32_t size = 4096, block = 16 * sizeof(void *) / 4;
     BYTE *segment = zd_ExAllocatePool_nonpaged(size);
@@ -216,12 +461,21 @@ static void test_interlocked_stress(void)
 
 static void test_binding(void)
 {
+    /* What the driver halves import (their undefined symbols, checked with nm when written):
+     * the header's names, plus on i386 the exports called through their import symbols. */
     static const char *const imports[] = {"ExInitializeZone", "ExExtendZone", "ExInterlockedExtendZone",
+        "ExInterlockedAddLargeInteger",
 #ifdef _WIN64
-        "ExInterlockedPopEntryList", "ExInterlockedPushEntryList",
+        "ExInterlockedPopEntryList", "ExInterlockedPushEntryList", "ExInterlockedInsertHeadList",
+        "ExInterlockedInsertTailList", "ExInterlockedRemoveHeadList", "ExInterlockedAddUlong",
 #else
         "ExfInterlockedPopEntryList", "ExfInterlockedPushEntryList", "ExInterlockedPopEntryList",
-        "ExInterlockedPushEntryList",
+        "ExInterlockedPushEntryList", "ExfInterlockedInsertHeadList", "ExfInterlockedInsertTailList",
+        "ExfInterlockedRemoveHeadList", "ExInterlockedInsertHeadList", "ExInterlockedInsertTailList",
+        "ExInterlockedRemoveHeadList", "ExfInterlockedAddUlong", "ExInterlockedAddUlong",
+        "ExInterlockedAddLargeStatistic", "ExfInterlockedCompareExchange64", "ExInterlockedCompareExchange64",
+        "InterlockedIncrement", "InterlockedDecrement", "InterlockedExchange", "InterlockedCompareExchange",
+        "InterlockedExchangeAdd",
 #endif
     };
     HMODULE exe = GetModuleHandleA(NULL), kernel = GetModuleHandleA("ntoskrnl.exe");
@@ -245,5 +499,12 @@ START_TEST(zone)
     test_extend(1);
     test_lists(0);
     test_lists(1);
+    test_zone_stress();
+    test_double_lists(0);
+    test_double_lists(1);
+    test_irp_queue();
+    test_irp_queue_stress();
+    test_interlocked_integers(0);
+    test_interlocked_integers(1);
     test_interlocked_stress();
 }

@@ -46,14 +46,30 @@ SpinLock abandoned_lock;
 
 constexpr nt::ULONG header_quota_bit = 0x8;   // QUOTA_POOL_MASK in the stored pool type
 
+// Where a quota block names the process it charged: x64 Windows has the header's ProcessBilled;
+// i386 Windows (through Windows 7) adds a pointer slot to the request and keeps the EPROCESS in
+// the block's last pointer-sized slot, just before the next header (windows-behavior.md 3.1,
+// ReactOS expool.c and its kmtest). The slot is the pool's, not the caller's.
+constexpr std::size_t quota_slot_bytes = nt::is_64bit ? 0 : sizeof(void*);
+
+// 0xC2 / 0x0D: a quota block's process pointer is not the process it charged (P2 the block, P3
+// its tag, P4 the pointer found), as Windows checks it when it returns the quota.
+[[noreturn, gnu::cold, gnu::noinline]] void bad_quota_process(std::uintptr_t block, nt::ULONG tag, const void* found) {
+    ke::bug_check(bad_pool_caller, 0x0D, block, tag, reinterpret_cast<std::uintptr_t>(found));
+}
+
 // Slack check: at allocation the bytes between the end of the request and the end of the block
-// (small blocks, up to 63 with the cache-aligned types) or of its last page (big blocks) are
-// filled with this pattern, in whole words ending at that end; at free they must still hold it.
-// The first word may start inside the request: those bytes are the caller's, not written yet.
+// (small blocks, up to 63 with the cache-aligned types; before an i386 quota block's process
+// slot) or of its last page (big blocks) are filled with this pattern, laid as whole words ending
+// at that end; at free they must still hold it. Exactly the slack is written: below it lie the
+// caller's bytes and, for a short block, the header.
 constexpr std::uint64_t slack_pattern_word = 0xC3CAD1D8DFE6EDF4ull;
 
 inline void fill_slack(std::uint8_t* end, std::size_t slack) {
-    for (std::size_t w = (slack + 7) / 8; w-- > 0;) std::memcpy(end - 8 * (w + 1), &slack_pattern_word, 8);
+    const std::size_t words = slack / 8, rest = slack % 8;
+    for (std::size_t w = 0; w < words; ++w) std::memcpy(end - 8 * (w + 1), &slack_pattern_word, 8);
+    // The lowest, partial word: its top bytes (those a whole word there would put in the slack).
+    if (rest) std::memcpy(end - 8 * words - rest, reinterpret_cast<const std::uint8_t*>(&slack_pattern_word) + 8 - rest, rest);
 }
 
 // The first (lowest) byte of the slack that no longer holds the pattern, or -1.
@@ -108,6 +124,7 @@ struct Located {
     nt::ULONG pool_type;     // the block's POOL_TYPE as its header (or big entry) holds it, less 1
     bool quota;              // charged to the process (QUOTA_POOL_MASK / the big entry's flag)
     std::size_t block_bytes; // what the block occupies (and what its quota charge was)
+    std::size_t quota_slot;  // bytes of it that hold the charged process (i386 quota blocks)
     std::size_t requested;
     // small
     PageInfo* page;
@@ -183,8 +200,20 @@ struct Located {
             ke::bug_check(bad_pool_header, 0x20, h, h + block, 0);
     }
     const std::size_t slack = page.slack[index].load(std::memory_order_relaxed);
-    const std::size_t requested = block - unit - slack;
-    check_slack(a, requested, reinterpret_cast<const std::uint8_t*>(a) + block - unit, slack);
+    const bool quota = ((seen.pool_type() - 1) & header_quota_bit) != 0;
+    const std::size_t slot = quota ? quota_slot_bytes : 0;
+    const std::size_t requested = block - unit - slot - slack;
+    const auto* end = reinterpret_cast<const std::uint8_t*>(a) + block - unit - slot;
+    check_slack(a, requested, end, slack);
+    if (quota) {
+        const void* billed;
+#if UINTPTR_MAX > 0xFFFFFFFFu
+        billed = header->ProcessBilled;
+#else
+        std::memcpy(&billed, end, sizeof(billed));
+#endif
+        if (billed != ps::current_process()) bad_quota_process(a, header->PoolTag, billed);
+    }
     Located l;   // the big-block fields stay unset: only read when big is true
     l.big = false;
     l.arena = which;
@@ -194,8 +223,9 @@ struct Located {
     l.header_word = seen.Ulong1;
     l.tag = header->PoolTag;
     l.pool_type = seen.pool_type() - 1;
-    l.quota = ((seen.pool_type() - 1) & header_quota_bit) != 0;
+    l.quota = quota;
     l.block_bytes = block;
+    l.quota_slot = slot;
     l.requested = requested;
     return l;
 }
@@ -356,12 +386,17 @@ void* allocate(const Request& r, nt::NTSTATUS* failure) {
         return nullptr;
     };
     const std::size_t requested = r.bytes ? r.bytes : 1;
-    const std::size_t block = small_block_bytes(requested, r.type.cache_aligned);
+    // Quota is charged for what a small block occupies, header (and on i386 the process slot)
+    // included. Blocks of whole pages are not charged: ReactOS's kmtest, validated on Windows,
+    // finds they take no process reference (windows-behavior.md 3.1), and ReactOS charges only
+    // blocks that are not page aligned. A request the slot would push past the small limit is
+    // served uncharged at its own size.
+    const std::size_t quota_block =
+        r.quota && requested <= SIZE_MAX - quota_slot_bytes ? small_block_bytes(requested + quota_slot_bytes, r.type.cache_aligned) : 0;
+    const bool quota = quota_block != 0;
+    const std::size_t slot = quota ? quota_slot_bytes : 0;
+    const std::size_t block = quota ? quota_block : small_block_bytes(requested, r.type.cache_aligned);
     if (!block && requested > SIZE_MAX - page_size) return fail(nt::status::insufficient_resources);
-    // Quota is charged for what a small block occupies, header included. Blocks of whole pages
-    // are not charged: ReactOS's kmtest, validated on Windows, finds they take no process
-    // reference (windows-behavior.md 3.1), and ReactOS charges only blocks that are not page aligned.
-    const bool quota = r.quota && block;
     if (quota && !charge_quota(r.type.paged, block)) return fail(nt::status::quota_exceeded);
 
     ThreadHeap& heap = this_thread_heap();
@@ -386,11 +421,16 @@ void* allocate(const Request& r, nt::NTSTATUS* failure) {
         // x64 Windows keeps the charged EPROCESS in the header (windows-behavior.md 4.6).
         header->ProcessBilled = quota ? ps::current_process() : nullptr;
 #endif
-        const std::size_t slack = block - unit - requested;
+        const std::size_t slack = block - unit - slot - requested;
         const auto at = reinterpret_cast<std::uintptr_t>(body);
         const std::size_t index = block_index(*page, at - (at & ~(page_size - 1)) - page->first_offset - unit);
         page->slack[index].store(static_cast<std::uint8_t>(slack), std::memory_order_relaxed);
-        fill_slack(static_cast<std::uint8_t*>(body) + block - unit, slack);
+        std::uint8_t* end = static_cast<std::uint8_t*>(body) + block - unit - slot;
+        fill_slack(end, slack);
+        if (slot) {
+            void* process = ps::current_process();
+            std::memcpy(end, &process, sizeof(process));
+        }
         __atomic_store_n(&header->Ulong1, h.Ulong1, __ATOMIC_RELEASE);
     } else {
         body = big_allocate(r.type.arena, requested, r.tag, header_pool_type(r.type, false), false);
@@ -452,7 +492,8 @@ BlockInfo query(const void* block) {
     info.big = l.big;
     info.arena = l.arena;
     info.requested_bytes = l.requested;
-    info.usable_bytes = l.big ? l.block_bytes : l.block_bytes - unit;   // a small block less its header
+    // A small block less its header (and an i386 quota block's process slot).
+    info.usable_bytes = l.big ? l.block_bytes : l.block_bytes - unit - l.quota_slot;
     info.tag = l.tag;
     info.quota_charged = l.quota;
     return info;

@@ -61,7 +61,57 @@ static void test_quota_blocks(void)
     size = pd_ExQueryPoolBlockSize(p, &charged);
     ok(size >= 100, "block size %Iu\n", size);
     ok(charged == 1, "QuotaCharged %d\n", charged);
+    /* Where the block names the process it charged (3.1): x64 in the header's ProcessBilled (at 8);
+     * i386 in the block's last pointer slot, just before the next header (BlockSize units from the
+     * header), which ExQueryPoolBlockSize leaves out. */
+    {
+        const BYTE *header = (const BYTE *)p - PD_HEADER_SIZE;
+        void *billed;
+        if (sizeof(void *) == 8)
+            memcpy(&billed, header + 8, sizeof(billed));
+        else
+        {
+            unsigned units = (*(const unsigned *)header >> 16) & 0x1FF; /* x86 BlockSize: bits 16-24 */
+            memcpy(&billed, header + units * PD_HEADER_SIZE - sizeof(void *), sizeof(billed));
+            ok((const BYTE *)p + size == header + units * PD_HEADER_SIZE - sizeof(void *),
+               "ExQueryPoolBlockSize %Iu does not end at the process slot\n", size);
+        }
+        ok(billed == pq_IoGetCurrentProcess(), "the block names process %p, expected %p\n", billed, pq_IoGetCurrentProcess());
+    }
     pd_ExFreePoolWithTag(p, TAG_QUOTA);
+}
+
+/* Child "bad_process": overwrites the process a quota block names; the free must stop with
+ * BAD_POOL_CALLER 0x0D (P2 the block, P3 its tag, P4 the pointer found). */
+static void child_bad_process(void)
+{
+    BYTE *p = pd_ExAllocatePoolWithQuotaTag(PD_NonPagedPool, 40, TAG_QUOTA);
+    SIZE_T size;
+    int charged;
+    void *bogus = (void *)(ULONG_PTR)0x1234560;
+    if (!p) ExitProcess(0x7E);
+    printf("ADDR %p\n", p);
+    fflush(stdout);
+    size = pd_ExQueryPoolBlockSize(p, &charged);
+    if (sizeof(void *) == 8) memcpy(p - PD_HEADER_SIZE + 8, &bogus, sizeof(bogus));
+    else memcpy(p + size, &bogus, sizeof(bogus));
+    pd_ExFreePoolWithTag(p, TAG_QUOTA);
+    ExitProcess(0x7D);
+}
+
+static void test_bad_process(void)
+{
+    char out[1024];
+    struct winetest_stop st;
+    DWORD exit_code = winetest_run_self("child bad_process", out, sizeof(out));
+
+    winetest_parse_stop(out, &st);
+    ok(exit_code == 0xC2, "exit code %#lx, expected BAD_POOL_CALLER; output \"%s\"\n", exit_code, out);
+    ok(st.found && st.alone && !strcmp(st.name, "BAD_POOL_CALLER"), "not one BAD_POOL_CALLER STOP line: \"%s\"\n", out);
+    ok(st.p[0] == 0x0D, "P1 %#I64x, expected 0x0D\n", st.p[0]);
+    ok(st.addr && st.p[1] == st.addr, "P2 %#I64x, expected the block %#I64x\n", st.p[1], st.addr);
+    ok(st.p[2] == TAG_QUOTA, "P3 %#I64x, expected the tag\n", st.p[2]);
+    ok(st.p[3] == 0x1234560, "P4 %#I64x, expected the pointer written\n", st.p[3]);
 }
 
 /* Child "underflow": returns far more paged quota than the process has; must stop with 0x21. */
@@ -199,6 +249,7 @@ START_TEST(ps_quota)
     if (argc > 2 && !strcmp(argv[1], "child"))
     {
         if (!strcmp(argv[2], "underflow")) child_underflow();
+        if (!strcmp(argv[2], "bad_process")) child_bad_process();
         if (argc > 3 && !strcmp(argv[2], "limit")) child_limit(argv[3]);
         return;
     }
@@ -206,5 +257,6 @@ START_TEST(ps_quota)
     test_charge_and_return();
     test_quota_blocks();
     test_underflow();
+    test_bad_process();
     test_limit();
 }

@@ -21,7 +21,20 @@ export WINEPREFIX=$dir
 stamp="$dir/.ntoskrnl-prefix"
 want="arch=$arch product=${product:-default} wine=$("$WINE_LOADER" --version 2>/dev/null || echo unknown)"
 
+# With NTOSKRNL_KEEPALIVE (the fixtures set it to tests/pe's wine_keepalive.exe), a process that
+# keeps the prefix's wineserver up until `--shutdown`: an idle wineserver exits after 3 s, and a
+# test starting at that moment loses its connection (seen in CI). Its output goes to /dev/null,
+# so neither it nor the service processes Wine starts with it hold a test's output open.
+keep_server_up() {
+    [ -n "${NTOSKRNL_KEEPALIVE:-}" ] || return 0
+    "$WINE_LOADER" "$NTOSKRNL_KEEPALIVE" </dev/null >/dev/null 2>&1 &
+    # A first process run to its end, also on /dev/null: when it returns, the server and the
+    # service processes Wine starts with it are up, so no test starts them (with its output).
+    "$WINE_LOADER" cmd /c exit </dev/null >/dev/null 2>&1 || true
+}
+
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    keep_server_up
     echo "prefix $dir is ready ($want)"
     exit 0
 fi
@@ -51,4 +64,5 @@ fi
 # Let wineserver write the registry out before anyone copies or uses the prefix.
 "$WINESERVER" -w
 echo "$want" >"$stamp"
+keep_server_up
 echo "prefix $dir is ready ($want)"

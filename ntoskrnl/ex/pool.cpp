@@ -61,15 +61,22 @@ constexpr std::size_t quota_slot_bytes = nt::is_64bit ? 0 : sizeof(void*);
 // Slack check: at allocation the bytes between the end of the request and the end of the block
 // (small blocks, up to 63 with the cache-aligned types; before an i386 quota block's process
 // slot) or of its last page (big blocks) are filled with this pattern, laid as whole words ending
-// at that end; at free they must still hold it. Exactly the slack is written: below it lie the
-// caller's bytes and, for a short block, the header.
+// at that end; at free they must still hold it.
 constexpr std::uint64_t slack_pattern_word = 0xC3CAD1D8DFE6EDF4ull;
 
-inline void fill_slack(std::uint8_t* end, std::size_t slack) {
-    const std::size_t words = slack / 8, rest = slack % 8;
-    for (std::size_t w = 0; w < words; ++w) std::memcpy(end - 8 * (w + 1), &slack_pattern_word, 8);
-    // The lowest, partial word: its top bytes (those a whole word there would put in the slack).
-    if (rest) std::memcpy(end - 8 * words - rest, reinterpret_cast<const std::uint8_t*>(&slack_pattern_word) + 8 - rest, rest);
+// `room`: bytes from the block's body to `end`. Whole words when they fit in it (the first may
+// start inside the request, whose bytes the caller has not written yet); else, for a short i386
+// quota block whose first word would reach the header, the lowest partial word byte by byte.
+inline void fill_slack(std::uint8_t* end, std::size_t slack, std::size_t room) {
+    const std::size_t words = (slack + 7) / 8;
+    if (8 * words <= room) {
+        for (std::size_t w = 0; w < words; ++w) std::memcpy(end - 8 * (w + 1), &slack_pattern_word, 8);
+        return;
+    }
+    const std::size_t whole = slack / 8, rest = slack % 8;
+    for (std::size_t w = 0; w < whole; ++w) std::memcpy(end - 8 * (w + 1), &slack_pattern_word, 8);
+    std::uint8_t* low = end - 8 * whole;
+    for (std::size_t i = 1; i <= rest; ++i) low[-static_cast<std::ptrdiff_t>(i)] = static_cast<std::uint8_t>(slack_pattern_word >> (64 - 8 * i));
 }
 
 // The first (lowest) byte of the slack that no longer holds the pattern, or -1.
@@ -426,7 +433,7 @@ void* allocate(const Request& r, nt::NTSTATUS* failure) {
         const std::size_t index = block_index(*page, at - (at & ~(page_size - 1)) - page->first_offset - unit);
         page->slack[index].store(static_cast<std::uint8_t>(slack), std::memory_order_relaxed);
         std::uint8_t* end = static_cast<std::uint8_t*>(body) + block - unit - slot;
-        fill_slack(end, slack);
+        fill_slack(end, slack, block - unit - slot);
         if (slot) {
             void* process = ps::current_process();
             std::memcpy(end, &process, sizeof(process));
@@ -436,7 +443,7 @@ void* allocate(const Request& r, nt::NTSTATUS* failure) {
         body = big_allocate(r.type.arena, requested, r.tag, header_pool_type(r.type, false), false);
         if (!body) return fail(nt::status::insufficient_resources);
         const std::size_t pages_bytes = (requested + page_size - 1) / page_size * page_size;
-        fill_slack(static_cast<std::uint8_t*>(body) + pages_bytes, pages_bytes - requested);
+        fill_slack(static_cast<std::uint8_t*>(body) + pages_bytes, pages_bytes - requested, pages_bytes);
     }
     count(heap.tags, r.tag, r.type.paged, false, static_cast<std::int64_t>(requested));
     return body;

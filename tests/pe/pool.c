@@ -3,7 +3,8 @@
  * ExAllocatePoolWithQuotaTag, ExAllocatePoolWithTagPriority, ExAllocatePool2, ExAllocatePool3,
  * ExFreePool, ExFreePoolWithTag, ExFreePool2 and ExQueryPoolBlockSize, called the way a driver
  * calls them (pool_driver.c, built against <ddk/ntddk.h>). Whatever ends the process (allocations
- * that raise, misuse that ends in a bug check) is in pool_misuse.c.
+ * that raise, misuse that ends in a bug check) is in pool_misuse.c; many threads at once in
+ * pool_threads.c.
  *
  * Expected behaviour: windows-behavior.md 3.1-3.4, 4.6 and 8, plus the project's decisions where
  * the reference leaves Windows' behaviour open (each marked "project decision" below).
@@ -13,6 +14,7 @@
 
 #include "pe_imports.h"
 #include "pool_driver.h"
+#include "pool_checks.h"
 #include "wine_test.h"
 
 /* A tag given by the bytes it shows in memory (tags are little-endian: 'Fred' reads "derF", 3.1). */
@@ -24,9 +26,7 @@
 #define BLOCK_UNIT PD_HEADER_SIZE     /* allocation unit = sizeof(POOL_HEADER) (3.1) */
 
 /* POOL_HEADER fields (4.6): i386 Ulong1 bits 16-24 BlockSize, 25-31 PoolType; x64 byte 2 BlockSize,
- * byte 3 PoolType; PoolTag at header + 4, i.e. ((ULONG*)p)[-1] on i386 and [-3] on x64 (8.1). */
-static ULONG header_word(const void *p) { return *(const ULONG *)((const BYTE *)p - PD_HEADER_SIZE); }
-static ULONG header_tag(const void *p) { return *(const ULONG *)((const BYTE *)p - PD_HEADER_SIZE + 4); }
+ * byte 3 PoolType (header_word and header_tag: pool_checks.h). */
 static unsigned header_block_size(const void *p)
 {
     return sizeof(void *) == 8 ? (header_word(p) >> 16) & 0xFF : (header_word(p) >> 16) & 0x1FF;
@@ -36,30 +36,8 @@ static unsigned header_pool_type(const void *p)
     return sizeof(void *) == 8 ? header_word(p) >> 24 : header_word(p) >> 25;
 }
 
-static BOOL is_small(SIZE_T n) { return n <= PD_SMALL_MAX; }
 static ULONG_PTR page_offset(const void *p) { return (ULONG_PTR)p & (PD_PAGE_SIZE - 1); }
 
-static void fill(void *p, SIZE_T n, BYTE seed)
-{
-    SIZE_T i;
-    for (i = 0; i < n; i++) ((BYTE *)p)[i] = (BYTE)(seed + i * 7);
-}
-
-static BOOL check_fill(const void *p, SIZE_T n, BYTE seed)
-{
-    SIZE_T i;
-    for (i = 0; i < n; i++)
-        if (((const BYTE *)p)[i] != (BYTE)(seed + i * 7)) return FALSE;
-    return TRUE;
-}
-
-static BOOL all_zero(const void *p, SIZE_T n)
-{
-    SIZE_T i;
-    for (i = 0; i < n; i++)
-        if (((const BYTE *)p)[i]) return FALSE;
-    return TRUE;
-}
 
 /* Checks shared by every small block (3.1, 4.6, 8.1): 8/16-byte aligned, not page aligned, the
  * header and block inside one page, the tag in the header, BlockSize (in units, header included)
@@ -501,128 +479,6 @@ static void test_frees(void)
     ok(i == 20000, "allocation %u of 20000 failed\n", i);
 }
 
-/* ---- Threads: churn on four threads, then blocks handed from allocating to freeing threads ---- */
-
-struct churn { unsigned seed; LONG errors; };
-static LONG handoff_errors;
-static void *ring[256];
-static unsigned ring_head, ring_tail;
-static CRITICAL_SECTION ring_cs;
-static HANDLE ring_free, ring_full;
-
-static unsigned next_rand(unsigned *s) { *s = *s * 1103515245u + 12345u; return *s >> 8; }
-
-static DWORD WINAPI churn_thread(void *arg)
-{
-    struct churn *c = arg;
-    struct { BYTE *p; SIZE_T n; unsigned kind; } slot[64];
-    unsigned i, s = c->seed;
-
-    memset(slot, 0, sizeof(slot));
-    for (i = 0; i < 20000 + 64; i++)
-    {
-        unsigned k = i < 20000 ? next_rand(&s) % 64 : i - 20000, r = next_rand(&s);
-        if (slot[k].p)
-        {
-            if (!check_fill(slot[k].p, slot[k].n, (BYTE)(k + slot[k].n))) InterlockedIncrement(&c->errors);
-            if (slot[k].kind == 2) pd_ExFreePool2(slot[k].p, TAG_TEST);
-            else if (slot[k].kind == 1) pd_ExFreePool(slot[k].p);
-            else pd_ExFreePoolWithTag(slot[k].p, TAG_TEST);
-            slot[k].p = NULL;
-        }
-        else if (i < 20000)
-        {
-            SIZE_T n = r % 100 < 90 ? 1 + r % 512 : r % 100 < 98 ? 1 + r % PD_SMALL_MAX : PD_SMALL_MAX + 1 + r % 9000;
-            unsigned kind = (r >> 16) % 4;
-            BYTE *p = kind == 0 ? pd_ExAllocatePoolWithTag(PD_NonPagedPool, n, TAG_TEST)
-                    : kind == 1 ? pd_ExAllocatePoolWithTag(PD_PagedPool, n, TAG_TEST)
-                    : kind == 2 ? pd_ExAllocatePool2(PD_POOL_FLAG_NON_PAGED, n, TAG_TEST)
-                                : pd_ExAllocatePoolWithTag(PD_NonPagedPoolNx, n, TAG_TEST);
-            if (!p || (kind == 2 && !all_zero(p, n)) || (is_small(n) && header_tag(p) != TAG_TEST))
-                InterlockedIncrement(&c->errors);
-            if (!p) continue;
-            fill(p, n, (BYTE)(k + n));
-            slot[k].p = p, slot[k].n = n, slot[k].kind = kind;
-        }
-    }
-    return 0;
-}
-
-/* A handed-over block starts with its size; the rest is a pattern derived from it. */
-static DWORD WINAPI producer_thread(void *arg)
-{
-    unsigned i, s = (unsigned)(ULONG_PTR)arg;
-    for (i = 0; i < 5000; i++)
-    {
-        SIZE_T n = sizeof(SIZE_T) + next_rand(&s) % (i % 50 ? 600 : 10000);
-        BYTE *p = pd_ExAllocatePoolWithTag(i % 2 ? PD_PagedPool : PD_NonPagedPool, n, TAG_TEST);
-        if (!p) { InterlockedIncrement(&handoff_errors); p = NULL; }
-        else { memcpy(p, &n, sizeof(n)); fill(p + sizeof(n), n - sizeof(n), (BYTE)n); }
-        WaitForSingleObject(ring_free, INFINITE);
-        EnterCriticalSection(&ring_cs);
-        ring[ring_head++ % 256] = p;
-        LeaveCriticalSection(&ring_cs);
-        ReleaseSemaphore(ring_full, 1, NULL);
-    }
-    return 0;
-}
-
-static DWORD WINAPI consumer_thread(void *arg)
-{
-    unsigned i;
-    (void)arg;
-    for (i = 0; i < 5000; i++)
-    {
-        BYTE *p;
-        SIZE_T n;
-        WaitForSingleObject(ring_full, INFINITE);
-        EnterCriticalSection(&ring_cs);
-        p = ring[ring_tail++ % 256];
-        LeaveCriticalSection(&ring_cs);
-        ReleaseSemaphore(ring_free, 1, NULL);
-        if (!p) continue;
-        memcpy(&n, p, sizeof(n));
-        if (n > 10000 + sizeof(n) || !check_fill(p + sizeof(n), n - sizeof(n), (BYTE)n))
-            InterlockedIncrement(&handoff_errors);
-        if (i % 2) pd_ExFreePool(p);
-        else pd_ExFreePoolWithTag(p, TAG_TEST);
-    }
-    return 0;
-}
-
-static void test_threads(void)
-{
-    struct churn churn[4];
-    HANDLE t[4];
-    unsigned i;
-
-    for (i = 0; i < 4; i++)
-    {
-        churn[i].seed = 0x1234 + i * 7919, churn[i].errors = 0;
-        t[i] = CreateThread(NULL, 0, churn_thread, &churn[i], 0, NULL);
-    }
-    WaitForMultipleObjects(4, t, TRUE, INFINITE);
-    for (i = 0; i < 4; i++)
-    {
-        ok(churn[i].errors == 0, "churn thread %u: %ld failed or corrupted blocks\n", i, churn[i].errors);
-        CloseHandle(t[i]);
-    }
-
-    InitializeCriticalSection(&ring_cs);
-    ring_free = CreateSemaphoreA(NULL, 256, 256, NULL);
-    ring_full = CreateSemaphoreA(NULL, 0, 256, NULL);
-    t[0] = CreateThread(NULL, 0, producer_thread, (void *)(ULONG_PTR)77, 0, NULL);
-    t[1] = CreateThread(NULL, 0, producer_thread, (void *)(ULONG_PTR)99, 0, NULL);
-    t[2] = CreateThread(NULL, 0, consumer_thread, NULL, 0, NULL);
-    t[3] = CreateThread(NULL, 0, consumer_thread, NULL, 0, NULL);
-    WaitForMultipleObjects(4, t, TRUE, INFINITE);
-    for (i = 0; i < 4; i++) CloseHandle(t[i]);
-    ok(handoff_errors == 0, "%ld blocks failed or corrupted on their way between threads\n", handoff_errors);
-    CloseHandle(ring_free);
-    CloseHandle(ring_full);
-    DeleteCriticalSection(&ring_cs);
-}
-
 START_TEST(pool)
 {
     test_binding();
@@ -638,5 +494,4 @@ START_TEST(pool)
     test_priority();
     test_query_block_size();
     test_frees();
-    test_threads();
 }

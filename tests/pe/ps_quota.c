@@ -81,6 +81,19 @@ static void test_quota_blocks(void)
     pd_ExFreePoolWithTag(p, TAG_QUOTA);
 }
 
+/* Runs a child that must stop the system: its exit status is the code, and it printed exactly one
+ * STOP line with that code and name (and maybe an "ADDR" line first), parsed into *st. */
+static void run_stop_child(const char *args, DWORD code, const char *name, struct winetest_stop *st)
+{
+    char out[1024];
+    DWORD exit_code = winetest_run_self(args, out, sizeof(out));
+
+    winetest_parse_stop(out, st);
+    ok(exit_code == code, "%s: exit code %#lx, expected %s; output \"%s\"\n", args, exit_code, name, out);
+    ok(st->found && st->alone && !strcmp(st->name, name), "%s: not one %s STOP line: \"%s\"\n", args, name, out);
+    ok(st->code == code, "%s: code %#lx\n", args, st->code);
+}
+
 /* Child "bad_process": overwrites the process a quota block names; the free must stop with
  * BAD_POOL_CALLER 0x0D (P2 the block, P3 its tag, P4 the pointer found). */
 static void child_bad_process(void)
@@ -101,13 +114,9 @@ static void child_bad_process(void)
 
 static void test_bad_process(void)
 {
-    char out[1024];
     struct winetest_stop st;
-    DWORD exit_code = winetest_run_self("child bad_process", out, sizeof(out));
 
-    winetest_parse_stop(out, &st);
-    ok(exit_code == 0xC2, "exit code %#lx, expected BAD_POOL_CALLER; output \"%s\"\n", exit_code, out);
-    ok(st.found && st.alone && !strcmp(st.name, "BAD_POOL_CALLER"), "not one BAD_POOL_CALLER STOP line: \"%s\"\n", out);
+    run_stop_child("child bad_process", 0xC2, "BAD_POOL_CALLER", &st);
     ok(st.p[0] == 0x0D, "P1 %#I64x, expected 0x0D\n", st.p[0]);
     ok(st.addr && st.p[1] == st.addr, "P2 %#I64x, expected the block %#I64x\n", st.p[1], st.addr);
     ok(st.p[2] == TAG_QUOTA, "P3 %#I64x, expected the tag\n", st.p[2]);
@@ -127,14 +136,9 @@ static void child_underflow(void)
 
 static void test_underflow(void)
 {
-    char out[1024];
     struct winetest_stop st;
-    DWORD exit_code = winetest_run_self("child underflow", out, sizeof(out));
 
-    winetest_parse_stop(out, &st);
-    ok(exit_code == 0x21, "exit code %#lx, expected QUOTA_UNDERFLOW; output \"%s\"\n", exit_code, out);
-    ok(st.found && st.alone && !strcmp(st.name, "QUOTA_UNDERFLOW"), "not one QUOTA_UNDERFLOW STOP line: \"%s\"\n", out);
-    ok(st.code == 0x21, "code %#lx\n", st.code);
+    run_stop_child("child underflow", 0x21, "QUOTA_UNDERFLOW", &st);
     ok(st.addr && st.p[0] == st.addr, "P1 %#I64x, expected the process %#I64x\n", st.p[0], st.addr);
     ok(st.p[1] == 1, "P2 (quota type) %I64u, expected PsPagedPool (1)\n", st.p[1]);
     trace("P3 %#I64x P4 %#I64x\n", st.p[2], st.p[3]);

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -131,23 +132,19 @@ FARPROC export_of(HMODULE m, const pe::ImportSlot& s) {
     return GetProcAddress(m, s.by_ordinal ? MAKEINTRESOURCEA(s.ordinal) : s.name.c_str());
 }
 
-// The name a loaded module exports under `ordinal`, from its export directory (ordinal - Base
-// indexes the address table; the name-ordinal table maps names to those indices); empty for an
-// ordinal without a name. The pool tracking thunks are keyed by name, so a driver importing a pool
+// The name the project's module exports under `ordinal` (empty for an ordinal without a name),
+// from its export table as the PE reader reads it from the module's file (once, on the first
+// import by ordinal). The pool tracking thunks are keyed by name, so a driver importing a pool
 // routine by ordinal gets them too.
 std::string export_name(HMODULE m, std::uint16_t ordinal) {
-    const auto* base = reinterpret_cast<const std::uint8_t*>(m);
-    const auto* dos = reinterpret_cast<const IMAGE_DOS_HEADER*>(base);
-    const auto* nt = reinterpret_cast<const IMAGE_NT_HEADERS*>(base + dos->e_lfanew);
-    const IMAGE_DATA_DIRECTORY& dir = nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_EXPORT];
-    if (!dir.VirtualAddress || !dir.Size) return {};
-    const auto* exports = reinterpret_cast<const IMAGE_EXPORT_DIRECTORY*>(base + dir.VirtualAddress);
-    if (ordinal < exports->Base || ordinal - exports->Base >= exports->NumberOfFunctions) return {};
-    const DWORD index = ordinal - exports->Base;
-    const auto* names = reinterpret_cast<const DWORD*>(base + exports->AddressOfNames);
-    const auto* indices = reinterpret_cast<const WORD*>(base + exports->AddressOfNameOrdinals);
-    for (DWORD i = 0; i < exports->NumberOfNames; ++i)
-        if (indices[i] == index) return reinterpret_cast<const char*>(base + names[i]);
+    static std::optional<pe::Image> module_image;
+    if (!module_image) {
+        char path[MAX_PATH];
+        std::string err;
+        if (!GetModuleFileNameA(m, path, sizeof(path)) || !(module_image = pe::load(path, &err))) return {};
+    }
+    for (const auto& e : module_image->exports)
+        if (e.ordinal == ordinal) return e.name;
     return {};
 }
 
@@ -238,26 +235,11 @@ void set_protections(std::uint8_t* base, const pe::Image& img) {
     }
 }
 
-// The address the mapped image exports `name` at, or null (also for a directory that does not
-// lie inside the image: the loader validated the headers, not the export table).
+// The address the mapped image exports `name` at, or null (a forwarder is not code of the image),
+// from the export table the PE reader read and bounds-checked.
 void* image_export(std::uint8_t* base, std::uint32_t size, const pe::Image& img, const char* name) {
-    const auto& dir = img.directories[0];   // IMAGE_DIRECTORY_ENTRY_EXPORT
-    if (!dir.rva || dir.size < sizeof(IMAGE_EXPORT_DIRECTORY) || dir.rva > size - sizeof(IMAGE_EXPORT_DIRECTORY)) return nullptr;
-    const auto* exports = reinterpret_cast<const IMAGE_EXPORT_DIRECTORY*>(base + dir.rva);
-    auto inside = [&](std::uint64_t rva, std::uint64_t bytes) { return rva <= size && bytes <= size - rva; };
-    if (!inside(exports->AddressOfNames, 4ull * exports->NumberOfNames) ||
-        !inside(exports->AddressOfNameOrdinals, 2ull * exports->NumberOfNames) ||
-        !inside(exports->AddressOfFunctions, 4ull * exports->NumberOfFunctions))
-        return nullptr;
-    const auto* names = reinterpret_cast<const DWORD*>(base + exports->AddressOfNames);
-    const auto* indices = reinterpret_cast<const WORD*>(base + exports->AddressOfNameOrdinals);
-    const auto* functions = reinterpret_cast<const DWORD*>(base + exports->AddressOfFunctions);
-    const std::size_t length = std::strlen(name);
-    for (DWORD i = 0; i < exports->NumberOfNames; ++i) {
-        if (!inside(names[i], length + 1) || std::memcmp(base + names[i], name, length + 1)) continue;
-        if (indices[i] >= exports->NumberOfFunctions || !inside(functions[indices[i]], 1)) return nullptr;
-        return base + functions[indices[i]];
-    }
+    for (const auto& e : img.exports)
+        if (e.name == name && e.forwarder.empty() && e.rva < size) return base + e.rva;
     return nullptr;
 }
 

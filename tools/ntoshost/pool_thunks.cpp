@@ -122,19 +122,17 @@ const Interposed table[] = {
 #undef NTOSHOST_THUNK
 }  // namespace
 
-void* tracked_pool_routine(const char* name) {
-    for (const auto& t : table)
-        if (!std::strcmp(t.name, name)) {
-            if (!*t.real && project_ntoskrnl) *t.real = reinterpret_cast<void*>(GetProcAddress(project_ntoskrnl, name));
-            return *t.real ? t.thunk : nullptr;
-        }
-    return nullptr;
-}
-
 const Interposed* find_interposed(const char* name) {
     for (const auto& t : table)
         if (!std::strcmp(t.name, name)) return &t;
     return find_object_interposed(name);
+}
+
+void* tracked_pool_routine(const char* name) {
+    const Interposed* t = find_interposed(name);
+    if (!t) return nullptr;
+    if (!*t->real && project_ntoskrnl) *t->real = reinterpret_cast<void*>(GetProcAddress(project_ntoskrnl, name));
+    return *t->real ? t->thunk : nullptr;
 }
 
 }  // namespace ntoshost

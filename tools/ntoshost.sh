@@ -52,10 +52,6 @@ if [ -z "${WINEPREFIX:-}" ]; then
 fi
 wine_select "$arch"
 export WINEPREFIX
-# Wine's builtin ntoskrnl.exe may come in as a second module only if builtins are allowed for the
-# name: the project's module is loaded by full path first, so "n,b" still binds it.
-# (Appended: later entries win over wine-env.sh's "ntoskrnl.exe=n" / "ntoskrnl.exe,hal.dll=n".)
-[ "$wine_fallback" = 1 ] && export WINEDLLOVERRIDES="$WINEDLLOVERRIDES;ntoskrnl.exe,hal.dll=n,b"
 
 [ -n "$driver" ] && [ ! -f "$driver" ] && { echo "ntoshost: $driver: no such file" >&2; exit 112; }
 [ -n "$driver" ] && args+=("$(winpath "$driver")")

@@ -125,6 +125,7 @@ nt::ULONG header_pool_type(const TypeInfo& t, bool quota) { return t.header_type
 // ---- What a pointer is ----
 
 struct Located {
+    bool foreign;            // another allocator's block (outside_pool); nothing else is set
     bool big;
     ex::pool::Arena arena;
     nt::ULONG tag;           // as allocated
@@ -219,9 +220,10 @@ struct Located {
 #else
         std::memcpy(&billed, end, sizeof(billed));
 #endif
-        if (billed != ps::current_process()) bad_quota_process(a, header->PoolTag, billed);
+        if (!ps::is_process_object(billed)) bad_quota_process(a, header->PoolTag, billed);
     }
     Located l;   // the big-block fields stay unset: only read when big is true
+    l.foreign = false;
     l.big = false;
     l.arena = which;
     l.page = &page;
@@ -268,6 +270,20 @@ struct Located {
     return l;
 }
 
+// ---- Blocks of another allocator (ex::pool::ForeignAllocator) ----
+
+std::atomic<const ex::pool::ForeignAllocator*> foreign_allocator{nullptr};
+
+// Outside every reservation: another allocator's block (the drop-in's Wine heaps), else never
+// pool. A foreign block is reported as Located::foreign for free() and query() to hand over.
+[[gnu::cold, gnu::noinline]] Located outside_pool(std::uintptr_t a) {
+    const auto* foreign = foreign_allocator.load(std::memory_order_acquire);
+    if (!foreign || !foreign->owns(reinterpret_cast<const void*>(a))) never_pool(a);
+    Located l{};
+    l.foreign = true;
+    return l;
+}
+
 [[gnu::always_inline]] inline Located locate(const void* block) {
     if (!initialized()) initialize();
     const auto a = reinterpret_cast<std::uintptr_t>(block);
@@ -279,7 +295,7 @@ struct Located {
         if (a - reinterpret_cast<std::uintptr_t>(ar.big.base) < ar.big.pages * page_size)
             return locate_big(which, ar.big, a);
     }
-    never_pool(a);
+    return outside_pool(a);
 }
 
 ThreadHeap* create_heap() {
@@ -426,7 +442,7 @@ void* allocate(const Request& r, nt::NTSTATUS* failure) {
         header->PoolTag = r.tag;
 #if UINTPTR_MAX > 0xFFFFFFFFu
         // x64 Windows keeps the charged EPROCESS in the header (windows-behavior.md 4.6).
-        header->ProcessBilled = quota ? ps::current_process() : nullptr;
+        header->ProcessBilled = quota ? ps::process_object() : nullptr;
 #endif
         const std::size_t slack = block - unit - slot - requested;
         const auto at = reinterpret_cast<std::uintptr_t>(body);
@@ -435,7 +451,7 @@ void* allocate(const Request& r, nt::NTSTATUS* failure) {
         std::uint8_t* end = static_cast<std::uint8_t*>(body) + block - unit - slot;
         fill_slack(end, slack, block - unit - slot);
         if (slot) {
-            void* process = ps::current_process();
+            void* process = ps::process_object();
             std::memcpy(end, &process, sizeof(process));
         }
         __atomic_store_n(&header->Ulong1, h.Ulong1, __ATOMIC_RELEASE);
@@ -455,6 +471,10 @@ void free(void* block, nt::ULONG tag) {
         return;
     }
     Located l = locate(block);
+    if (l.foreign) [[unlikely]] {
+        foreign_allocator.load(std::memory_order_acquire)->free(block);
+        return;
+    }
     const bool paged = l.arena == ex::pool::Arena::paged;
     // 0x09: freeing at a bad IRQL (P2 the IRQL, P3 the pool type, P4 the block). The pool type
     // is the block's as its header keeps it (stored + 1: cache aligned, session and quota bits).
@@ -492,10 +512,30 @@ void free(void* block, nt::ULONG tag) {
         small_release(heap, *l.page, block);
 }
 
+void set_foreign_allocator(const ForeignAllocator* allocator) {
+    foreign_allocator.store(allocator, std::memory_order_release);
+}
+
+bool contains(const void* block) {
+    if (special::contains(block)) return true;
+    if (!initialized()) return false;
+    const auto a = reinterpret_cast<std::uintptr_t>(block);
+    for (const auto& ar : arenas)
+        if (a - reinterpret_cast<std::uintptr_t>(ar.small.base) < ar.small.pages * page_size ||
+            a - reinterpret_cast<std::uintptr_t>(ar.big.base) < ar.big.pages * page_size)
+            return true;
+    return false;
+}
+
 BlockInfo query(const void* block) {
     if (special::contains(block)) [[unlikely]] return special::query(block);
     Located l = locate(block);
     BlockInfo info{};
+    if (l.foreign) [[unlikely]] {
+        info.usable_bytes = info.requested_bytes = foreign_allocator.load(std::memory_order_acquire)->usable_bytes(block);
+        info.foreign = true;
+        return info;
+    }
     info.big = l.big;
     info.arena = l.arena;
     info.requested_bytes = l.requested;

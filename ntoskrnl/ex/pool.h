@@ -72,9 +72,24 @@ struct BlockInfo {
     bool quota_charged;
     bool big;
     Arena arena;
+    bool foreign;   // another allocator's block (ForeignAllocator): only usable_bytes is known
 };
 // Describes a live block; bug checks like free() if `block` is not one.
 BlockInfo query(const void* block);
+
+// Another allocator living in the same process, whose blocks may reach free() and query(): the
+// drop-in's Wine builtin ntoskrnl.exe allocates from Win32 heaps (platform/wine_builtin.h). A
+// pointer outside the pool's reservations that `owns` claims is freed by `free` instead of
+// stopping the system; one nobody owns still stops with BAD_POOL_CALLER 0x42.
+struct ForeignAllocator {
+    bool (*owns)(const void* block);
+    void (*free)(void* block);
+    std::size_t (*usable_bytes)(const void* block);
+};
+void set_foreign_allocator(const ForeignAllocator* allocator);
+
+// Whether `block` lies in the pool's address space (any arena or special pool): cheap, no lock.
+bool contains(const void* block);
 
 // Quota: the quota allocators charge the calling process (ps/quota.h) for what a small block
 // occupies (the block with its header), and free returns it; page-sized blocks are not charged.

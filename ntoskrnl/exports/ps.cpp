@@ -15,9 +15,9 @@ using nt::ULONG_PTR;
 
 namespace {
 
-// Under emulation there is one process, so every process pointer a driver holds names it (a
-// driver the host runs in fallback mode may hold the PEPROCESS of Wine's builtin ntoskrnl.exe,
-// which is the same process). NULL is the exception: Windows would fault reading it, and a
+// Under emulation there is one process, so every process pointer a driver holds names it (in the
+// drop-in it may be Wine's object for a client process whose request the driver serves: its quota
+// is still this process's). NULL is the exception: Windows would fault reading it, and a
 // driver's __try around the call would see an access violation; so does it here.
 ps::EmulatedProcess* process_of(PVOID process) {
     if (!process) platform::raise_status(nt::status::access_violation);
@@ -30,9 +30,10 @@ NTSTATUS charge(PVOID process, ps::QuotaKind kind, SIZE_T amount) {
 
 }  // namespace
 
-NT_EXPORT PVOID NT_API IoGetCurrentProcess() { return ps::current_process(); }
+// The process object (ps/quota.h): in the drop-in, Wine's, which Wine's Ob*/Ps*/Ke* routines take.
+NT_EXPORT PVOID NT_API IoGetCurrentProcess() { return ps::process_object(); }
 
-NT_EXPORT PVOID NT_API PsGetCurrentProcess() { return ps::current_process(); }
+NT_EXPORT PVOID NT_API PsGetCurrentProcess() { return ps::process_object(); }
 
 NT_EXPORT void NT_API PsChargePoolQuota(PVOID process, ULONG pool_type, ULONG_PTR amount) {
     if (charge(process, ps::kind_of_pool_type(pool_type), amount) != nt::status::success)

@@ -8,6 +8,7 @@
 #include "mm/system_size.h"
 #include "ps/quota.h"
 #include "platform/platform.h"
+#include "platform/wine_builtin.h"
 
 extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
     switch (reason) {
@@ -20,6 +21,12 @@ extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
         mm::system_size_info();
         // Pool quota limits, read from the registry at boot as Windows reads them.
         ps::initialize_limits();
+        // Wine's builtin as the other half of the kernel (platform/wine_builtin.h): before the
+        // fault handlers, so that the module's own handlers are called before Wine's.
+        if (!platform::join_wine_builtin())
+            platform::write_stderr(
+                "ntoskrnl.exe: warning: wine_ntoskrnl.dll (Wine's builtin ntoskrnl.exe, which serves the routines "
+                "the project does not implement) is not next to the module; those routines cannot be bound.\n");
         // Before any driver can pop an SList: the pop hazard's fault handler (ex/slist.h).
         platform::install_fault_handlers();
         // The verifier switch (NTOSKRNL_VERIFIER) is read once, now.

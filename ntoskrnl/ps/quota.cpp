@@ -1,5 +1,7 @@
 #include "ps/quota.h"
 
+#include <algorithm>
+
 #include "ke/bugcheck.h"
 #include "platform/platform.h"
 
@@ -8,9 +10,49 @@ namespace {
 
 EmulatedProcess the_process;
 
+std::atomic<void* (*)()> object_source{nullptr};
+
+// The process objects handed out so far: a Wine process sees its own and those of the clients
+// whose requests its drivers serve, a handful; past the table's end an object is still handed out
+// but is not recognised at free (it would stop the system there with 0xC2/0x0D), so the table is
+// large enough for every process of a prefix.
+constexpr int known_capacity = 256;
+std::atomic<void*> known[known_capacity];
+std::atomic<int> known_count{0};
+
+void remember(void* object) {
+    const int n = known_count.load(std::memory_order_acquire);
+    for (int i = 0; i < n; ++i)
+        if (known[i].load(std::memory_order_relaxed) == object) return;
+    for (int i = known_count.fetch_add(1, std::memory_order_acq_rel); i < known_capacity; i = known_capacity) {
+        known[i].store(object, std::memory_order_release);
+        return;
+    }
+    platform::write_stderr("ntoskrnl.exe: warning: more process objects than the quota table holds\n");
+}
+
 }  // namespace
 
 EmulatedProcess* current_process() { return &the_process; }
+
+void set_process_object_source(void* (*source)()) { object_source.store(source, std::memory_order_release); }
+
+void* process_object() {
+    auto source = object_source.load(std::memory_order_acquire);
+    if (!source) return &the_process;
+    void* object = source();
+    if (!object) return &the_process;
+    remember(object);
+    return object;
+}
+
+bool is_process_object(const void* object) {
+    if (object == &the_process) return true;
+    const int n = std::min(known_count.load(std::memory_order_acquire), known_capacity);
+    for (int i = 0; i < n; ++i)
+        if (known[i].load(std::memory_order_acquire) == object) return true;
+    return false;
+}
 
 bool charge(EmulatedProcess* process, QuotaKind kind, std::uint64_t bytes) {
     const int k = static_cast<int>(kind);

@@ -27,6 +27,18 @@ struct EmulatedProcess {
 
 EmulatedProcess* current_process();
 
+// The PEPROCESS the module hands out (IoGetCurrentProcess, PsGetCurrentProcess) and records in
+// quota blocks. Without a source it is the EmulatedProcess itself. In the drop-in the source is
+// Wine's IoGetCurrentProcess (platform/wine_builtin.h), so the pointer is Wine's process object,
+// the one Wine's Ob*/Ps*/Ke* routines accept; Wine answers with the requesting process while it
+// dispatches an IRP, as Windows runs a top-level driver's dispatch in the caller's context. The
+// quota itself is kept in the one EmulatedProcess whatever the object.
+void* process_object();
+void set_process_object_source(void* (*source)());
+// Whether `object` is a process object the module has handed out (a quota block's billed
+// process is checked against this at free, as Windows checks the block's ProcessBilled).
+bool is_process_object(const void* object);
+
 // Charges `bytes` of `kind` to the process; false (nothing charged) if that would pass its limit.
 bool charge(EmulatedProcess* process, QuotaKind kind, std::uint64_t bytes);
 

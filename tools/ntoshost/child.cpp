@@ -23,7 +23,6 @@ namespace {
 
 HMODULE wine_ntoskrnl;
 HMODULE project_hal;   // i386 only: the project's hal.dll next to the host
-HMODULE wine_hal;      // i386 with --wine-fallback: Wine's builtin hal.dll, for the routines ours lacks
 typedef void(WINAPI* KeBugCheckExFn)(ULONG, ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR);
 KeBugCheckExFn bug_check;
 std::vector<std::string> stub_names;   // "ntoskrnl.exe!Name" of each stub, by index
@@ -132,20 +131,28 @@ FARPROC export_of(HMODULE m, const pe::ImportSlot& s) {
     return GetProcAddress(m, s.by_ordinal ? MAKEINTRESOURCEA(s.ordinal) : s.name.c_str());
 }
 
-// The name the project's module exports under `ordinal` (empty for an ordinal without a name),
-// from its export table as the PE reader reads it from the module's file (once, on the first
-// import by ordinal). The pool tracking thunks are keyed by name, so a driver importing a pool
-// routine by ordinal gets them too.
-std::string export_name(HMODULE m, std::uint16_t ordinal) {
-    static std::optional<pe::Image> module_image;
-    if (!module_image) {
+// The export of the project's module (ntoskrnl.exe, i386 hal.dll) an import names, as the PE
+// reader reads the module's file (once per module): its own routine (no forwarder), one it
+// forwards to Wine's builtin (README "Drop-in"), or none. An import by ordinal means the
+// module's ordinal; its name keys the tracking thunks, so a driver importing a pool routine by
+// ordinal gets them too.
+const pe::ExportEntry* module_export(HMODULE m, const pe::ImportSlot& s) {
+    static std::vector<std::pair<HMODULE, std::optional<pe::Image>>> images;
+    const pe::Image* img = nullptr;
+    for (auto& [module, image] : images)
+        if (module == m) img = image ? &*image : nullptr;
+    if (!img) {
         char path[MAX_PATH];
         std::string err;
-        if (!GetModuleFileNameA(m, path, sizeof(path)) || !(module_image = pe::load(path, &err))) return {};
+        std::optional<pe::Image> loaded;
+        if (GetModuleFileNameA(m, path, sizeof(path))) loaded = pe::load(path, &err);
+        images.emplace_back(m, std::move(loaded));
+        if (!images.back().second) return nullptr;
+        img = &*images.back().second;
     }
-    for (const auto& e : module_image->exports)
-        if (e.ordinal == ordinal) return e.name;
-    return {};
+    for (const auto& e : img->exports)
+        if (s.by_ordinal ? e.ordinal == s.ordinal : e.name == s.name) return &e;
+    return nullptr;
 }
 
 // The system's lookaside lists as poolmon would show them while the driver is loaded (their Depth
@@ -184,31 +191,32 @@ Bound resolve(const pe::ImportSlot& s, const Options& o, std::string* reason) {
     const std::string module = lower(s.module);
     auto addr = [](const void* p) { return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(p)); };
     if (module == "ntoskrnl.exe") {
-        // By ordinal: the ordinal is the project module's (the ntoskrnl.exe the driver binds to).
-        const std::string name = s.by_ordinal ? export_name(project_ntoskrnl, s.ordinal) : s.name;
-        if (!name.empty())
-            if (const Interposed* t = find_interposed(name.c_str())) {
+        const pe::ExportEntry* e = module_export(project_ntoskrnl, s);
+        if (e && e->forwarder.empty()) {   // the project's own routine
+            const Interposed* t = find_interposed(e->name.c_str());
+            if (!t) t = find_string_interposed(e->name.c_str());
+            if (t) {
                 if (!*t->real) *t->real = reinterpret_cast<void*>(export_of(project_ntoskrnl, s));
                 if (*t->real) return {addr(t->thunk), "ntoskrnl.exe (project, tracked)"};
             }
-        if (!name.empty())
-            if (const Interposed* t = find_fallback_interposed(name.c_str(), wine_ntoskrnl))
-                if (!export_of(project_ntoskrnl, s)) return {addr(t->thunk), "ntoskrnl.exe (Wine builtin, tracked)"};
-        if (FARPROC p = export_of(project_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (project)"};
-        if (wine_ntoskrnl)
-            if (FARPROC p = export_of(wine_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (Wine builtin)"};
+            if (FARPROC p = export_of(project_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (project)"};
+        }
+        // Forwarded to Wine's builtin: bound, through the module's forwarder, with --wine-fallback.
+        if (e && o.wine_fallback)
+            if (FARPROC p = export_of(project_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (Wine builtin)"};
         *reason = "not implemented by the project's ntoskrnl.exe";
         return {0, {}};
     }
     if (module == "hal.dll") {
-        // i386: the project's hal.dll (it keeps the IRQL the module checks). A routine it lacks
-        // (port I/O, Hal*: nothing that touches the IRQL, which ours has all of) is unresolved like
-        // a missing kernel routine (--stub-missing applies), or with --wine-fallback comes from
-        // Wine's builtin hal.dll.
+        // i386: the project's hal.dll (it keeps the IRQL the module checks). A routine it forwards
+        // to Wine's builtin hal.dll (port I/O, Hal*: nothing that touches the IRQL, which ours has
+        // all of) is unresolved like a missing kernel routine (--stub-missing applies), or bound
+        // with --wine-fallback.
         if (project_hal) {
-            if (FARPROC p = export_of(project_hal, s)) return {addr(reinterpret_cast<void*>(p)), "hal.dll (project)"};
-            if (wine_hal)
-                if (FARPROC p = export_of(wine_hal, s)) return {addr(reinterpret_cast<void*>(p)), "hal.dll (Wine builtin)"};
+            const pe::ExportEntry* e = module_export(project_hal, s);
+            if (e && (e->forwarder.empty() || o.wine_fallback))
+                if (FARPROC p = export_of(project_hal, s))
+                    return {addr(reinterpret_cast<void*>(p)), e->forwarder.empty() ? "hal.dll (project)" : "hal.dll (Wine builtin)"};
             *reason = "not implemented by the project's hal.dll";
             return {0, {}};
         }
@@ -280,27 +288,14 @@ int run_child(const Options& o) {
     }
     bug_check = reinterpret_cast<KeBugCheckExFn>(reinterpret_cast<void*>(GetProcAddress(project_ntoskrnl, "KeBugCheckEx")));
     if (o.wine_fallback) {
-        wchar_t sys[MAX_PATH];
-        GetSystemDirectoryW(sys, MAX_PATH);
-        wine_ntoskrnl = LoadLibraryExW((std::wstring(sys) + L"\\ntoskrnl.exe").c_str(), nullptr, 0);
-        if (!wine_ntoskrnl || wine_ntoskrnl == project_ntoskrnl) {
-            std::string why = wine_ntoskrnl ? "the loader returned the project's module for the same name" : last_error();
-            wine_ntoskrnl = nullptr;
-            return load_error("--wine-fallback: Wine's builtin ntoskrnl.exe cannot be loaded next to the project's: " + why);
-        }
-        // i386: Wine's builtin hal.dll the same way (the front-end's override hal.dll=n,b); it
-        // imports the kernel by name and so binds to the project's module, loaded first.
-        if (project_hal) {
-            wine_hal = LoadLibraryExW((std::wstring(sys) + L"\\hal.dll").c_str(), nullptr, 0);
-            if (!wine_hal || wine_hal == project_hal) {
-                std::string why = wine_hal ? "the loader returned the project's hal.dll for the same name" : last_error();
-                wine_hal = nullptr;
-                return load_error("--wine-fallback: Wine's builtin hal.dll cannot be loaded next to the project's: " + why);
-            }
-        }
+        // The module loaded its private copy of Wine's builtin (wine_ntoskrnl.dll, next to it).
+        wine_ntoskrnl = GetModuleHandleW(L"wine_ntoskrnl.dll");
+        if (!wine_ntoskrnl)
+            return load_error("--wine-fallback: the project's ntoskrnl.exe has not loaded wine_ntoskrnl.dll (Wine's builtin "
+                              "ntoskrnl.exe, copied next to it by the build)");
         wine_fallback_active = true;
-        if (!route_wine_frees(wine_ntoskrnl, project_ntoskrnl))
-            return load_error("--wine-fallback: cannot route the frees of Wine's builtin ntoskrnl.exe to the project's pool");
+        if (!observe_wine_frees(wine_ntoskrnl))
+            return load_error("--wine-fallback: wine_ntoskrnl.dll imports neither HeapFree nor RtlFreeHeap to observe");
     }
 
     std::uint8_t* base = allocate_image(*img, o, seed);

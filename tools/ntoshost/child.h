@@ -37,16 +37,14 @@ extern HMODULE project_ntoskrnl;
 // Lookaside list and zone routines (object_thunks.cpp); find_interposed also searches these.
 const Interposed* find_object_interposed(const char* name);
 
-// ---- --wine-fallback (wine_fallback.cpp) ----
-// Whether --wine-fallback loaded Wine's builtin ntoskrnl.exe next to the project's.
+// ---- The module's delegation to Wine's builtin (wine_fallback.cpp) ----
+// Whether --wine-fallback binds the routines the module forwards to Wine's builtin.
 extern bool wine_fallback_active;
-// The Win32 heap of the process that owns `block` (Wine's builtin pool, an ntdll Rtl
-// allocation), or null.
-HANDLE heap_owning(void* block);
-// Makes Wine's builtin give blocks of the project's pool back to it (rebinds its HeapFree and
-// RtlFreeHeap imports); false if there was nothing to rebind.
-bool route_wine_frees(HMODULE wine_ntoskrnl, HMODULE project_ntoskrnl);
-// Thunks on Wine builtin routines that free pool the driver may have allocated from ours.
-const Interposed* find_fallback_interposed(const char* name, HMODULE wine_ntoskrnl);
+// Records frees of the driver's pool blocks that Wine's builtin makes (wine_ntoskrnl.dll's
+// HeapFree / RtlFreeHeap, which the module routes to its pool); false if there was nothing to
+// observe.
+bool observe_wine_frees(HMODULE wine_ntoskrnl);
+// Tracking thunks on the module's RtlFreeUnicodeString / RtlFreeAnsiString (they free pool).
+const Interposed* find_string_interposed(const char* name);
 
 }  // namespace ntoshost

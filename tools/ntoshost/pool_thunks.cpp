@@ -50,18 +50,15 @@ void* flags_alloc(void* p, ULONG64 flags, SIZE_T bytes, ULONG tag, const char* r
     return p;
 }
 
-// With --wine-fallback, a block another allocator made (Wine's builtin pool, an ntdll Rtl
-// allocation) goes back to the heap that owns it; anything else, including garbage, is the
-// project pool's to judge. Recorded before the free either way: the module may stop the system.
+// A block another allocator made (Wine's builtin pool, an ntdll Rtl allocation) is the module's
+// to hand over (platform/wine_builtin.h); it is recorded as such here, before the module sees it,
+// since the module may stop the system on it. Returns false: the thunk always forwards.
 bool freed_to_wine(void* block, ULONG tag, const char* routine) {
-    HANDLE heap = wine_fallback_active && !from_project_pool(block) ? heap_owning(block) : nullptr;
-    if (!heap) {
+    if (wine_fallback_active && block && !from_project_pool(block))
+        record_free(block, tag, (std::string(routine) + " (not the project's block: the module hands it to its allocator)").c_str());
+    else
         record_free(block, tag, routine);
-        return false;
-    }
-    record_free(block, tag, (std::string(routine) + " (Wine's block: freed to the heap that owns it)").c_str());
-    HeapFree(heap, 0, block);
-    return true;
+    return false;
 }
 
 }  // namespace

@@ -1,14 +1,14 @@
-// --wine-fallback: the project's pool and Wine's builtin ntoskrnl.exe live side by side, and a
-// block may reach the other side's free routine. Wine's builtin pool is a Win32 heap (its
-// ExFreePoolWithTag, its IRP completion and its own helpers end in HeapFree / RtlFreeHeap), and
-// ntdll-forwarded Rtl routines allocate from the process heap. So:
-//  - the driver's ExFreePool of a block some Wine heap owns goes to HeapFree on that heap; a
-//    pointer no heap owns still goes to the project's pool, which stops with BAD_POOL_CALLER
-//    (pool_thunks.cpp);
-//  - Wine's builtin freeing a block of the project's pool (its imports of HeapFree and
-//    RtlFreeHeap are rebound here) gives it back to the project's pool;
-//  - the Rtl string routines that free (RtlFreeUnicodeString, RtlFreeAnsiString) are
-//    interposed for the driver, since a kernel driver may free a pool buffer with them.
+// The module's delegation seen from the host. The project's ntoskrnl.exe forwards every routine
+// it does not implement to its private copy of Wine's builtin (wine_ntoskrnl.dll, README
+// "Drop-in"), and it routes blocks between the two pools itself (platform/wine_builtin.h): the
+// host and the drop-in share that one mechanism. What is left here is observation, so that the
+// driver's pool table stays right when a block crosses over:
+//  - Wine's builtin freeing a block of the project's pool (its HeapFree and RtlFreeHeap imports,
+//    which the module already points at its router) is recorded as a free of the driver's block;
+//  - the module's RtlFreeUnicodeString / RtlFreeAnsiString freeing a pool buffer the driver
+//    allocated is recorded the same way.
+// With --wine-fallback the host binds the forwarded routines (Wine's); without it, they are
+// unresolved imports like any routine the project lacks (child.cpp).
 #include <windows.h>
 
 #include <cstring>
@@ -24,27 +24,22 @@ namespace {
 
 using HeapFreeFn = BOOL(WINAPI*)(HANDLE, DWORD, void*);
 using RtlFreeHeapFn = BOOLEAN(WINAPI*)(HANDLE, ULONG, void*);
-using FreePoolFn = void(NT_API*)(void*);
 
-HeapFreeFn real_HeapFree;
-RtlFreeHeapFn real_RtlFreeHeap;
-FreePoolFn project_free_pool;
+HeapFreeFn module_HeapFree;        // the module's router, as it left Wine's import slot
+RtlFreeHeapFn module_RtlFreeHeap;
 
-bool give_back_to_project(void* block, const char* routine) {
-    if (!block || !project_free_pool || !from_project_pool(block)) return false;
-    record_free(block, 0, routine);
-    project_free_pool(block);
-    return true;
+void note_project_block(void* block, const char* routine) {
+    if (block && from_project_pool(block)) record_free(block, 0, routine);
 }
 
-BOOL WINAPI routed_HeapFree(HANDLE heap, DWORD flags, void* block) {
-    if (give_back_to_project(block, "Wine builtin (HeapFree), to the project's pool")) return TRUE;
-    return real_HeapFree(heap, flags, block);
+BOOL WINAPI observed_HeapFree(HANDLE heap, DWORD flags, void* block) {
+    note_project_block(block, "Wine builtin (HeapFree), to the project's pool");
+    return module_HeapFree(heap, flags, block);
 }
 
-BOOLEAN WINAPI routed_RtlFreeHeap(HANDLE heap, ULONG flags, void* block) {
-    if (give_back_to_project(block, "Wine builtin (RtlFreeHeap), to the project's pool")) return TRUE;
-    return real_RtlFreeHeap(heap, flags, block);
+BOOLEAN WINAPI observed_RtlFreeHeap(HANDLE heap, ULONG flags, void* block) {
+    note_project_block(block, "Wine builtin (RtlFreeHeap), to the project's pool");
+    return module_RtlFreeHeap(heap, flags, block);
 }
 
 // Rebinds the named imports of a loaded module; returns how many slots changed.
@@ -83,11 +78,7 @@ void* real_RtlFreeUnicodeString;
 void* real_RtlFreeAnsiString;
 
 void free_string(CountedString* s, void* real, const char* routine) {
-    if (s && give_back_to_project(s->buffer, routine)) {
-        s->buffer = nullptr;
-        s->length = s->maximum_length = 0;
-        return;
-    }
+    if (s) note_project_block(s->buffer, routine);
     reinterpret_cast<void(NT_API*)(CountedString*)>(real)(s);
 }
 
@@ -103,42 +94,24 @@ void NT_API thunk_RtlFreeAnsiString(CountedString* s) {
 }
 
 namespace {
-const Interposed fallback_table[] = {
+const Interposed string_table[] = {
     {"RtlFreeUnicodeString", reinterpret_cast<void*>(&thunk_RtlFreeUnicodeString), &real_RtlFreeUnicodeString},
     {"RtlFreeAnsiString", reinterpret_cast<void*>(&thunk_RtlFreeAnsiString), &real_RtlFreeAnsiString},
 };
 }  // namespace
 
-// Wine's builtin allocates from the process heap or from a heap of its own, so every heap of
-// the process is asked.
-HANDLE heap_owning(void* block) {
-    if (!block) return nullptr;
-    HANDLE heaps[64];
-    const DWORD n = GetProcessHeaps(64, heaps);
-    for (DWORD i = 0; i < n && i < 64; ++i)
-        if (HeapValidate(heaps[i], 0, block)) return heaps[i];
-    return nullptr;
-}
-
-bool route_wine_frees(HMODULE wine_ntoskrnl, HMODULE project_ntoskrnl) {
-    project_free_pool = reinterpret_cast<FreePoolFn>(reinterpret_cast<void*>(GetProcAddress(project_ntoskrnl, "ExFreePool")));
-    if (!project_free_pool) return false;
-    const int heap_free = rebind_import(wine_ntoskrnl, "kernel32.dll", "HeapFree", reinterpret_cast<void*>(&routed_HeapFree),
-                                        reinterpret_cast<void**>(&real_HeapFree));
-    const int rtl_free = rebind_import(wine_ntoskrnl, "ntdll.dll", "RtlFreeHeap", reinterpret_cast<void*>(&routed_RtlFreeHeap),
-                                       reinterpret_cast<void**>(&real_RtlFreeHeap));
+bool observe_wine_frees(HMODULE wine_ntoskrnl) {
+    if (!wine_ntoskrnl) return false;
+    const int heap_free = rebind_import(wine_ntoskrnl, "kernel32.dll", "HeapFree", reinterpret_cast<void*>(&observed_HeapFree),
+                                        reinterpret_cast<void**>(&module_HeapFree));
+    const int rtl_free = rebind_import(wine_ntoskrnl, "ntdll.dll", "RtlFreeHeap", reinterpret_cast<void*>(&observed_RtlFreeHeap),
+                                       reinterpret_cast<void**>(&module_RtlFreeHeap));
     return heap_free + rtl_free > 0;
 }
 
-// The Rtl routines come from Wine's builtin (the project does not implement them); the thunks
-// are bound only when the fallback has found them there.
-const Interposed* find_fallback_interposed(const char* name, HMODULE wine_ntoskrnl) {
-    if (!wine_ntoskrnl) return nullptr;
-    for (const auto& t : fallback_table)
-        if (!std::strcmp(t.name, name)) {
-            if (!*t.real) *t.real = reinterpret_cast<void*>(GetProcAddress(wine_ntoskrnl, name));
-            return *t.real ? &t : nullptr;
-        }
+const Interposed* find_string_interposed(const char* name) {
+    for (const auto& t : string_table)
+        if (!std::strcmp(t.name, name)) return &t;
     return nullptr;
 }
 

@@ -1,0 +1,128 @@
+#include "platform/wine_builtin.h"
+
+#include <windows.h>
+
+#include <cstdint>
+#include <cstring>
+
+#include "ex/pool.h"
+#include "ps/quota.h"
+
+namespace platform {
+namespace {
+
+HMODULE wine_module;
+void*(WINAPI* wine_IoGetCurrentProcess)();
+
+using HeapFreeFn = BOOL(WINAPI*)(HANDLE, DWORD, void*);
+using RtlFreeHeapFn = BOOLEAN(WINAPI*)(HANDLE, ULONG, void*);
+HeapFreeFn real_HeapFree;
+RtlFreeHeapFn real_RtlFreeHeap;
+
+// Wine's builtin frees through these two; a block of the project's pool goes back to it.
+BOOL WINAPI routed_HeapFree(HANDLE heap, DWORD flags, void* block) {
+    if (block && ex::pool::contains(block)) {
+        ex::pool::free(block, 0);
+        return TRUE;
+    }
+    return real_HeapFree(heap, flags, block);
+}
+
+BOOLEAN WINAPI routed_RtlFreeHeap(HANDLE heap, ULONG flags, void* block) {
+    if (block && ex::pool::contains(block)) {
+        ex::pool::free(block, 0);
+        return TRUE;
+    }
+    return real_RtlFreeHeap(heap, flags, block);
+}
+
+// Points the import slots of `module` for dll!name at `to`; returns how many slots changed and
+// keeps the first original in *original.
+int rebind_import(HMODULE module, const char* dll, const char* name, void* to, void** original) {
+    auto* base = reinterpret_cast<std::uint8_t*>(module);
+    auto* nt = reinterpret_cast<IMAGE_NT_HEADERS*>(base + reinterpret_cast<IMAGE_DOS_HEADER*>(base)->e_lfanew);
+    const auto& dir = nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_IMPORT];
+    if (!dir.VirtualAddress) return 0;
+    int changed = 0;
+    for (auto* d = reinterpret_cast<IMAGE_IMPORT_DESCRIPTOR*>(base + dir.VirtualAddress); d->Name; ++d) {
+        if (lstrcmpiA(reinterpret_cast<const char*>(base + d->Name), dll)) continue;
+        auto* names = reinterpret_cast<IMAGE_THUNK_DATA*>(base + (d->OriginalFirstThunk ? d->OriginalFirstThunk : d->FirstThunk));
+        auto* slots = reinterpret_cast<IMAGE_THUNK_DATA*>(base + d->FirstThunk);
+        for (; names->u1.AddressOfData; ++names, ++slots) {
+            if (IMAGE_SNAP_BY_ORDINAL(names->u1.Ordinal)) continue;
+            auto* by_name = reinterpret_cast<IMAGE_IMPORT_BY_NAME*>(base + names->u1.AddressOfData);
+            if (std::strcmp(reinterpret_cast<const char*>(by_name->Name), name)) continue;
+            DWORD old = 0;
+            if (!VirtualProtect(&slots->u1.Function, sizeof(void*), PAGE_READWRITE, &old)) continue;
+            if (!*original) *original = reinterpret_cast<void*>(slots->u1.Function);
+            slots->u1.Function = reinterpret_cast<ULONG_PTR>(to);
+            VirtualProtect(&slots->u1.Function, sizeof(void*), old, &old);
+            ++changed;
+        }
+    }
+    return changed;
+}
+
+// Wine's builtin allocates from a heap of its own and from the process heap: every heap of the
+// process is asked (HeapValidate of a block is false for a pointer the heap did not hand out).
+HANDLE heap_owning(const void* block) {
+    HANDLE heaps[64];
+    const DWORD n = GetProcessHeaps(64, heaps);
+    for (DWORD i = 0; i < n && i < 64; ++i)
+        if (HeapValidate(heaps[i], 0, block)) return heaps[i];
+    return nullptr;
+}
+
+bool heap_owns(const void* block) { return heap_owning(block) != nullptr; }
+
+void heap_free(void* block) {
+    if (HANDLE heap = heap_owning(block)) real_HeapFree(heap, 0, block);
+}
+
+std::size_t heap_usable_bytes(const void* block) {
+    HANDLE heap = heap_owning(block);
+    const SIZE_T n = heap ? HeapSize(heap, 0, block) : 0;
+    return n == static_cast<SIZE_T>(-1) ? 0 : n;
+}
+
+const ex::pool::ForeignAllocator wine_heaps{heap_owns, heap_free, heap_usable_bytes};
+
+void* wine_process() { return wine_IoGetCurrentProcess(); }
+
+// wine_ntoskrnl.dll from the module's own directory (the drop-in's system32, a build's bin/):
+// the forwarders name it without a path, and the loader finds a loaded module by its base name.
+HMODULE load_private_builtin() {
+    if (HMODULE m = GetModuleHandleW(L"wine_ntoskrnl.dll")) return m;   // a forwarder loaded it
+    HMODULE self = nullptr;
+    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            reinterpret_cast<LPCWSTR>(&load_private_builtin), &self))
+        return nullptr;
+    wchar_t path[MAX_PATH + 32];
+    DWORD n = GetModuleFileNameW(self, path, MAX_PATH);
+    if (!n || n >= MAX_PATH) return nullptr;
+    while (n && path[n - 1] != L'\\' && path[n - 1] != L'/') --n;
+    lstrcpyW(path + n, L"wine_ntoskrnl.dll");
+    return LoadLibraryW(path);
+}
+
+}  // namespace
+
+bool join_wine_builtin() {
+    wine_module = load_private_builtin();
+    if (!wine_module) return false;
+    wine_IoGetCurrentProcess = reinterpret_cast<void*(WINAPI*)()>(reinterpret_cast<void*>(GetProcAddress(wine_module, "IoGetCurrentProcess")));
+    real_HeapFree = reinterpret_cast<HeapFreeFn>(reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "HeapFree")));
+    rebind_import(wine_module, "kernel32.dll", "HeapFree", reinterpret_cast<void*>(&routed_HeapFree),
+                  reinterpret_cast<void**>(&real_HeapFree));
+    rebind_import(wine_module, "ntdll.dll", "RtlFreeHeap", reinterpret_cast<void*>(&routed_RtlFreeHeap),
+                  reinterpret_cast<void**>(&real_RtlFreeHeap));
+    if (!real_RtlFreeHeap)
+        real_RtlFreeHeap = reinterpret_cast<RtlFreeHeapFn>(reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "RtlFreeHeap")));
+    ex::pool::set_foreign_allocator(&wine_heaps);
+    if (wine_IoGetCurrentProcess) ps::set_process_object_source(&wine_process);
+    return true;
+}
+
+void* wine_builtin_module() { return wine_module; }
+
+}  // namespace platform

@@ -103,3 +103,8 @@ NT_EXPORT nt::BOOLEAN NT_FASTCALL ExTryToAcquireFastMutex(nt::FAST_MUTEX* mutex)
     mutex->OldIrql = previous;
     return 1;
 }
+
+// KdComPortInUse (ntddk.h: `extern NTHALAPI PUCHAR KdComPortInUse`): the I/O port of the serial
+// line a kernel debugger uses, NULL when none is, as on a system booted without /DEBUG; a driver
+// that owns serial ports reads it to leave the debugger's port alone.
+extern "C" nt::UCHAR* KdComPortInUse = nullptr;

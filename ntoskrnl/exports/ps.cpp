@@ -41,7 +41,7 @@ NT_EXPORT void NT_API PsChargePoolQuota(PVOID process, ULONG pool_type, ULONG_PT
 }
 
 NT_EXPORT void NT_API PsReturnPoolQuota(PVOID process, ULONG pool_type, ULONG_PTR amount) {
-    ps::give_back(process_of(process), ps::kind_of_pool_type(pool_type), amount);
+    ps::give_back(process_of(process), ps::kind_of_pool_type(pool_type), amount, process);
 }
 
 NT_EXPORT NTSTATUS NT_API PsChargeProcessPoolQuota(PVOID process, ULONG pool_type, ULONG_PTR amount) {
@@ -57,9 +57,9 @@ NT_EXPORT NTSTATUS NT_API PsChargeProcessPagedPoolQuota(PVOID process, ULONG_PTR
 }
 
 NT_EXPORT void NT_API PsReturnProcessNonPagedPoolQuota(PVOID process, ULONG_PTR amount) {
-    ps::give_back(process_of(process), ps::QuotaKind::nonpaged, amount);
+    ps::give_back(process_of(process), ps::QuotaKind::nonpaged, amount, process);
 }
 
 NT_EXPORT void NT_API PsReturnProcessPagedPoolQuota(PVOID process, ULONG_PTR amount) {
-    ps::give_back(process_of(process), ps::QuotaKind::paged, amount);
+    ps::give_back(process_of(process), ps::QuotaKind::paged, amount, process);
 }

@@ -73,7 +73,8 @@ HANDLE heap_owning(const void* block) {
     return nullptr;
 }
 
-bool heap_owns(const void* block) { return heap_owning(block) != nullptr; }
+// HeapValidate of NULL validates the whole heap: NULL is nobody's block.
+bool heap_owns(const void* block) { return block && heap_owning(block) != nullptr; }
 
 void heap_free(void* block) {
     if (HANDLE heap = heap_owning(block)) real_HeapFree(heap, 0, block);

@@ -64,12 +64,12 @@ bool charge(EmulatedProcess* process, QuotaKind kind, std::uint64_t bytes) {
     return true;
 }
 
-void give_back(EmulatedProcess* process, QuotaKind kind, std::uint64_t bytes) {
+void give_back(EmulatedProcess* process, QuotaKind kind, std::uint64_t bytes, const void* object) {
     const int k = static_cast<int>(kind);
     std::uint64_t now = process->charged[k].load(std::memory_order_relaxed);
     do {
         if (bytes > now)
-            ke::bug_check(ke::bugcheck_code::quota_underflow, reinterpret_cast<nt::ULONG_PTR>(process),
+            ke::bug_check(ke::bugcheck_code::quota_underflow, reinterpret_cast<nt::ULONG_PTR>(object ? object : process_object()),
                           static_cast<nt::ULONG_PTR>(k), static_cast<nt::ULONG_PTR>(bytes),
                           static_cast<nt::ULONG_PTR>(bytes - now));
     } while (!process->charged[k].compare_exchange_weak(now, now - bytes, std::memory_order_relaxed));

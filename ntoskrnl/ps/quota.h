@@ -44,8 +44,8 @@ bool charge(EmulatedProcess* process, QuotaKind kind, std::uint64_t bytes);
 
 // Returns a charge. Returning more than is charged stops the system with QUOTA_UNDERFLOW (0x21):
 // P1 the process, P2 the quota type, P3 the amount being returned, P4 the excess over the charge
-// (Microsoft's bug check reference, 0x21).
-void give_back(EmulatedProcess* process, QuotaKind kind, std::uint64_t bytes);
+// (Microsoft's bug check reference, 0x21): `object` as the caller named it, else process_object().
+void give_back(EmulatedProcess* process, QuotaKind kind, std::uint64_t bytes, const void* object = nullptr);
 
 struct QuotaUsage {
     std::uint64_t paged_bytes;

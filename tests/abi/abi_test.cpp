@@ -72,13 +72,15 @@ TEST_P(Abi, ModuleIsADllForThisMachine) {
     EXPECT_TRUE(module_.subsystem == 2 || module_.subsystem == 3) << module_.subsystem;
 }
 
+// The module's own exports (those that do not forward to Wine's builtin: delegation_test.cpp)
+// are exactly the spec's, with undecorated names.
 TEST_P(Abi, ExportTableMatchesTheSpecWithUndecoratedNames) {
     std::set<std::string> exported;
     for (const auto& e : module_.exports) {
         EXPECT_FALSE(e.name.empty()) << "ordinal-only export " << e.ordinal;
+        if (!e.forwarder.empty()) continue;   // Wine's names are Wine's (_alldiv...)
         EXPECT_EQ(e.name.find('@'), std::string::npos) << "decorated export name " << e.name;
         EXPECT_NE(e.name.front(), '_') << "decorated export name " << e.name;
-        EXPECT_TRUE(e.forwarder.empty()) << e.name << " forwards to " << e.forwarder;
         exported.insert(e.name);
     }
     EXPECT_EQ(exported, spec_names(GetParam().arch));

@@ -45,8 +45,8 @@ export WINEPREFIX=$prefix
 export WINEDLLOVERRIDES="mscoree,mshtml="
 sys=$prefix/drive_c/windows/system32
 state=$prefix/.ntoskrnl-dropin
-bin=${NTOSKRNL_DROPIN_BIN:-$root/build/pe-{arch}/bin}
-bin=${bin//\{arch\}/$arch}
+bin=$root/build/pe-$arch/bin
+[ -n "${NTOSKRNL_DROPIN_BIN:-}" ] && bin=${NTOSKRNL_DROPIN_BIN//\{arch\}/$arch}
 
 # The modules the drop-in replaces on this architecture, and their private Wine copies.
 modules=(ntoskrnl.exe)

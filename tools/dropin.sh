@@ -56,7 +56,7 @@ private_of() { case "$1" in ntoskrnl.exe) echo wine_ntoskrnl.dll ;; hal.dll) ech
 override_key='HKCU\Software\Wine\DllOverrides'
 # Prints the override value for a module ("" when there is none).
 override_of() {
-    "$WINE_LOADER" reg query "$override_key" /v "$1" 2>/dev/null | tr -d '\r' |
+    { "$WINE_LOADER" reg query "$override_key" /v "$1" 2>/dev/null || true; } | tr -d '\r' |
         awk -v n="$1" 'tolower($1) == tolower(n) { $1 = ""; $2 = ""; sub(/^ +/, ""); print }'
 }
 

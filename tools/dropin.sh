@@ -79,7 +79,12 @@ check_wine() {
     done
 }
 
-stop_prefix() { "$WINESERVER" -k 2>/dev/null || true; "$WINESERVER" -w 2>/dev/null || true; }
+# Stops the prefix's wineserver and its services. A server that has just changed the registry is
+# let to save it: it exits by itself (writing the registry) once only system processes are left;
+# -k is for one a user process keeps up.
+stop_prefix() {
+    timeout 60 "$WINESERVER" -w 2>/dev/null || { "$WINESERVER" -k 2>/dev/null || true; "$WINESERVER" -w 2>/dev/null || true; }
+}
 
 # Replaces a file by renaming a copy over it (a running Wine process may still map the old one).
 place() { cp "$1" "$2.dropin-new" && mv -f "$2.dropin-new" "$2"; }

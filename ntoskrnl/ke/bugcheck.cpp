@@ -4,6 +4,10 @@
 
 #include "platform/platform.h"
 
+extern "C" {
+nt::ULONG_PTR KiBugCheckData[5] = {};
+}
+
 namespace ke {
 namespace {
 
@@ -114,6 +118,10 @@ std::size_t format_bugcheck(char* buf, std::size_t capacity, nt::ULONG code, nt:
 
 void bug_check(nt::ULONG code, nt::ULONG_PTR p1, nt::ULONG_PTR p2, nt::ULONG_PTR p3, nt::ULONG_PTR p4) {
     if (bug_check_in_progress.exchange(true)) platform::halt_thread();
+    // The first bug check owns the record; a racing second one parked above.
+    const nt::ULONG_PTR params[] = {p1, p2, p3, p4};
+    for (int i = 0; i < 4; ++i) std::atomic_ref<nt::ULONG_PTR>(KiBugCheckData[i + 1]).store(params[i], std::memory_order_relaxed);
+    std::atomic_ref<nt::ULONG_PTR>(KiBugCheckData[0]).store(code, std::memory_order_release);
     char line[160];
     std::size_t n = format_bugcheck(line, sizeof(line), code, p1, p2, p3, p4);
     platform::write_stderr(std::string_view(line, n));

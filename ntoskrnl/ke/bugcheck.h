@@ -9,6 +9,13 @@
 
 #include "nt/types.h"
 
+// KiBugCheckData: the kernel's record of the bug check in progress, exported as data (spec "Ke:
+// data exports"): the code, then the four parameters, each a ULONG_PTR (so 5 x 4 bytes on i386,
+// 5 x 8 on x86_64). Zero until a bug check; bug_check() fills it before the STOP line is written,
+// parameters first and the code last, so a reader that sees a nonzero code sees the parameters.
+// It lives with the bug check core, which writes it, rather than with the other data exports.
+extern "C" nt::ULONG_PTR KiBugCheckData[5];
+
 namespace ke {
 
 // Bug check codes the module raises (values from Microsoft's bug check code reference).

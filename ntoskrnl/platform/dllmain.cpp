@@ -4,6 +4,7 @@
 #include <windows.h>
 
 #include "ex/pool.h"
+#include "exports/data_exports.h"
 #include "vf/verifier.h"
 #include "mm/system_size.h"
 #include "ps/quota.h"
@@ -17,6 +18,9 @@ extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
         // First: everything after may check the IRQL. hal.dll (imported) is initialised already.
         platform::bind_hal_irql();
 #endif
+        // The data exports that describe the machine (KeNumberProcessors, the Mm address limits,
+        // the Nls code pages), before any driver can read them.
+        exports::initialize_data_exports();
         // Phase-1 style initialisation: Mm decides its size class once, at boot.
         mm::system_size_info();
         // Pool quota limits, read from the registry at boot as Windows reads them.

@@ -98,6 +98,24 @@ bool read_pointer_guarded(const void* address, std::uintptr_t* value);
 // ExRaiseStatus does. Never returns.
 [[noreturn]] void raise_status(std::int32_t status);
 
+// Raises EXCEPTION_WINE_STUB (0x80000100, noncontinuable) with ExceptionInformation[0] = module
+// and [1] = function, the record Wine's own stubs raise for a routine they do not implement, so
+// winedevice and the driver host report "unimplemented function module.function". Never returns.
+// (POSIX: prints the names and aborts.)
+[[noreturn]] void raise_unimplemented(const char* module, const char* function);
+
+// What the data exports are set from at module load (exports/data_exports.cpp):
+// processors in the active group's mask (GetActiveProcessorCount; POSIX: online CPUs);
+unsigned active_processor_count();
+// the highest user-mode address (GetSystemInfo's lpMaximumApplicationAddress; POSIX: 0 = unknown);
+std::uintptr_t highest_user_address();
+// the OEM and ANSI code pages (GetOEMCP / GetACP; POSIX: 437 / 1252, the en-US defaults);
+std::uint32_t oem_code_page();
+std::uint32_t ansi_code_page();
+// the DBCS lead-byte ranges of a code page (GetCPInfo's LeadByte: pairs, ended by a 0,0 pair;
+// all zero for a single-byte code page). False if the code page is unknown.
+bool code_page_lead_bytes(std::uint32_t code_page, std::uint8_t (&ranges)[12]);
+
 // True if the environment variable is set to something other than "" or "0".
 bool environment_flag(const char* name);
 

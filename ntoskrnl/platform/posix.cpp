@@ -212,4 +212,28 @@ bool read_pointer_guarded(const void* address, std::uintptr_t* value) {
     return true;
 }
 
+void raise_unimplemented(const char* module, const char* function) {
+    write_stderr("unimplemented function ");
+    write_stderr(module);
+    write_stderr(".");
+    write_stderr(function);
+    write_stderr(" called\n");
+    std::abort();
+}
+
+unsigned active_processor_count() {
+    long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? static_cast<unsigned>(n) : 1;
+}
+
+std::uintptr_t highest_user_address() { return 0; }
+
+std::uint32_t oem_code_page() { return 437; }
+std::uint32_t ansi_code_page() { return 1252; }
+
+bool code_page_lead_bytes(std::uint32_t code_page, std::uint8_t (&ranges)[12]) {
+    std::memset(ranges, 0, sizeof(ranges));
+    return code_page == 437 || code_page == 1252;   // the two single-byte pages reported above
+}
+
 }  // namespace platform

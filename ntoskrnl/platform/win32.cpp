@@ -352,4 +352,39 @@ void install_fault_handlers() {
     AddVectoredExceptionHandler(1, dispatch_exception);
 }
 
+void raise_unimplemented(const char* module, const char* function) {
+    // Wine's stub record (its __wine_spec_unimplemented_stub): code EXCEPTION_WINE_STUB,
+    // noncontinuable, two parameters, the module name then the function name, both char*.
+    const ULONG_PTR names[2] = {reinterpret_cast<ULONG_PTR>(module), reinterpret_cast<ULONG_PTR>(function)};
+    RaiseException(0x80000100, EXCEPTION_NONCONTINUABLE, 2, names);
+    for (;;) Sleep(INFINITE);
+}
+
+unsigned active_processor_count() {
+    DWORD n = GetActiveProcessorCount(ALL_PROCESSOR_GROUPS);
+    if (n == 0) {
+        SYSTEM_INFO si;
+        GetSystemInfo(&si);
+        n = si.dwNumberOfProcessors;
+    }
+    return n;
+}
+
+std::uintptr_t highest_user_address() {
+    SYSTEM_INFO si;
+    GetSystemInfo(&si);
+    return reinterpret_cast<std::uintptr_t>(si.lpMaximumApplicationAddress);
+}
+
+std::uint32_t oem_code_page() { return GetOEMCP(); }
+std::uint32_t ansi_code_page() { return GetACP(); }
+
+bool code_page_lead_bytes(std::uint32_t code_page, std::uint8_t (&ranges)[12]) {
+    CPINFO info;
+    if (!GetCPInfo(code_page, &info)) return false;
+    static_assert(sizeof(info.LeadByte) == sizeof(ranges));
+    std::memcpy(ranges, info.LeadByte, sizeof(ranges));
+    return true;
+}
+
 }  // namespace platform

@@ -20,6 +20,7 @@
 // Our headers first: several Windows names we define as constants (PROTECTED_POOL, PAGE_SIZE,
 // LOOKASIDE_MINIMUM_BLOCK_SIZE, TRUE, ...) and, on x86, SLIST_ENTRY are macros in the DDK.
 #include "nt/layouts.h"
+#include "nt/data_layouts.h"
 #include "nt/driver.h"
 #include "nt/pool.h"
 
@@ -57,6 +58,7 @@ inline constexpr auto my_POOL_FLAG_PAGED = nt::POOL_FLAG_PAGED;
 #define __INTRINSIC_DEFINED_InterlockedBitTestAndSet
 #define __INTRINSIC_DEFINED_InterlockedBitTestAndReset
 #include <ddk/ntddk.h>
+#include <ddk/ntifs.h>
 
 namespace {
 
@@ -285,3 +287,134 @@ SAME_OFFSET(DRIVER_OBJECT, DriverUnload);
 SAME_OFFSET(DRIVER_OBJECT, MajorFunction);
 SAME_VALUE(mine::my_IO_TYPE_DRIVER, IO_TYPE_DRIVER);
 SAME_VALUE(mine::my_IRP_MJ_MAXIMUM_FUNCTION, IRP_MJ_MAXIMUM_FUNCTION);
+
+// --- The data exports' layouts (include/nt/data_layouts.h) -----------------------------------
+SAME_SHAPE(LUID);
+SAME_SHAPE(ACL);
+SAME_OFFSET(ACL, AclSize);
+SAME_OFFSET(ACL, AceCount);
+SAME_SHAPE(ACE_HEADER);
+static_assert(sizeof(nt::SID_N<1>) == sizeof(::SID), "a one-subauthority SID is the DDK's SID");
+static_assert(offsetof(nt::ACCESS_ALLOWED_ACE_N<1>, Sid) == offsetof(::ACCESS_ALLOWED_ACE, SidStart));
+SAME_VALUE(nt::sid_revision, SID_REVISION);
+SAME_VALUE(nt::acl_revision, ACL_REVISION);
+SAME_VALUE(nt::access_allowed_ace_type, ACCESS_ALLOWED_ACE_TYPE);
+SAME_SHAPE(SE_EXPORTS);
+SAME_OFFSET(SE_EXPORTS, SeCreateTokenPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeAssignPrimaryTokenPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeLockMemoryPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeIncreaseQuotaPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeUnsolicitedInputPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeTcbPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeSecurityPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeTakeOwnershipPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeLoadDriverPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeCreatePagefilePrivilege);
+SAME_OFFSET(SE_EXPORTS, SeIncreaseBasePriorityPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeSystemProfilePrivilege);
+SAME_OFFSET(SE_EXPORTS, SeSystemtimePrivilege);
+SAME_OFFSET(SE_EXPORTS, SeProfileSingleProcessPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeCreatePermanentPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeBackupPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeRestorePrivilege);
+SAME_OFFSET(SE_EXPORTS, SeShutdownPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeDebugPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeAuditPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeSystemEnvironmentPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeChangeNotifyPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeRemoteShutdownPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeNullSid);
+SAME_OFFSET(SE_EXPORTS, SeWorldSid);
+SAME_OFFSET(SE_EXPORTS, SeLocalSid);
+SAME_OFFSET(SE_EXPORTS, SeCreatorOwnerSid);
+SAME_OFFSET(SE_EXPORTS, SeCreatorGroupSid);
+SAME_OFFSET(SE_EXPORTS, SeNtAuthoritySid);
+SAME_OFFSET(SE_EXPORTS, SeDialupSid);
+SAME_OFFSET(SE_EXPORTS, SeNetworkSid);
+SAME_OFFSET(SE_EXPORTS, SeBatchSid);
+SAME_OFFSET(SE_EXPORTS, SeInteractiveSid);
+SAME_OFFSET(SE_EXPORTS, SeLocalSystemSid);
+SAME_OFFSET(SE_EXPORTS, SeAliasAdminsSid);
+SAME_OFFSET(SE_EXPORTS, SeAliasUsersSid);
+SAME_OFFSET(SE_EXPORTS, SeAliasGuestsSid);
+SAME_OFFSET(SE_EXPORTS, SeAliasPowerUsersSid);
+SAME_OFFSET(SE_EXPORTS, SeAliasAccountOpsSid);
+SAME_OFFSET(SE_EXPORTS, SeAliasSystemOpsSid);
+SAME_OFFSET(SE_EXPORTS, SeAliasPrintOpsSid);
+SAME_OFFSET(SE_EXPORTS, SeAliasBackupOpsSid);
+SAME_OFFSET(SE_EXPORTS, SeAuthenticatedUsersSid);
+SAME_OFFSET(SE_EXPORTS, SeRestrictedSid);
+SAME_OFFSET(SE_EXPORTS, SeAnonymousLogonSid);
+SAME_OFFSET(SE_EXPORTS, SeUndockPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeSyncAgentPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeEnableDelegationPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeLocalServiceSid);
+SAME_OFFSET(SE_EXPORTS, SeNetworkServiceSid);
+SAME_OFFSET(SE_EXPORTS, SeManageVolumePrivilege);
+SAME_OFFSET(SE_EXPORTS, SeImpersonatePrivilege);
+SAME_OFFSET(SE_EXPORTS, SeCreateGlobalPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeTrustedCredManAccessPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeRelabelPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeIncreaseWorkingSetPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeTimeZonePrivilege);
+SAME_OFFSET(SE_EXPORTS, SeCreateSymbolicLinkPrivilege);
+SAME_OFFSET(SE_EXPORTS, SeIUserSid);
+SAME_OFFSET(SE_EXPORTS, SeUntrustedMandatorySid);
+SAME_OFFSET(SE_EXPORTS, SeLowMandatorySid);
+SAME_OFFSET(SE_EXPORTS, SeMediumMandatorySid);
+SAME_OFFSET(SE_EXPORTS, SeHighMandatorySid);
+SAME_OFFSET(SE_EXPORTS, SeSystemMandatorySid);
+SAME_OFFSET(SE_EXPORTS, SeOwnerRightsSid);
+// ntddk.h makes most HAL_DISPATCH field names macros (HalQuerySystemInformation -> HALDISPATCH->...).
+#undef HalDispatchTableVersion
+#undef HalQuerySystemInformation
+#undef HalSetSystemInformation
+#undef HalQueryBusSlots
+#undef HalReferenceHandlerForBus
+#undef HalReferenceBusHandler
+#undef HalDereferenceBusHandler
+#undef HalInitPnpDriver
+#undef HalInitPowerManagement
+#undef HalGetDmaAdapter
+#undef HalGetInterruptTranslator
+#undef HalStartMirroring
+#undef HalEndMirroring
+#undef HalMirrorPhysicalMemory
+#undef HalEndOfBoot
+#undef HalMirrorVerify
+#undef HalGetCachedAcpiTable
+#undef HalSetPciErrorHandlerCallback
+#undef HalGetErrorCapList
+#undef HalInjectError
+static_assert(sizeof(nt::HAL_DISPATCH) == sizeof(::HAL_DISPATCH), "sizeof HAL_DISPATCH");
+static_assert(alignof(nt::HAL_DISPATCH) == alignof(::HAL_DISPATCH), "alignof HAL_DISPATCH");
+SAME_OFFSET(HAL_DISPATCH, Version);
+SAME_OFFSET(HAL_DISPATCH, HalQuerySystemInformation);
+SAME_OFFSET(HAL_DISPATCH, HalSetSystemInformation);
+SAME_OFFSET(HAL_DISPATCH, HalQueryBusSlots);
+SAME_OFFSET(HAL_DISPATCH, Spare1);
+SAME_OFFSET(HAL_DISPATCH, HalExamineMBR);
+SAME_OFFSET(HAL_DISPATCH, HalIoAssignDriveLetters);
+SAME_OFFSET(HAL_DISPATCH, HalIoReadPartitionTable);
+SAME_OFFSET(HAL_DISPATCH, HalIoSetPartitionInformation);
+SAME_OFFSET(HAL_DISPATCH, HalIoWritePartitionTable);
+SAME_OFFSET(HAL_DISPATCH, HalReferenceHandlerForBus);
+SAME_OFFSET(HAL_DISPATCH, HalReferenceBusHandler);
+SAME_OFFSET(HAL_DISPATCH, HalDereferenceBusHandler);
+SAME_OFFSET(HAL_DISPATCH, HalInitPnpDriver);
+SAME_OFFSET(HAL_DISPATCH, HalInitPowerManagement);
+SAME_OFFSET(HAL_DISPATCH, HalGetDmaAdapter);
+SAME_OFFSET(HAL_DISPATCH, HalGetInterruptTranslator);
+SAME_OFFSET(HAL_DISPATCH, HalStartMirroring);
+SAME_OFFSET(HAL_DISPATCH, HalEndMirroring);
+SAME_OFFSET(HAL_DISPATCH, HalMirrorPhysicalMemory);
+SAME_OFFSET(HAL_DISPATCH, HalEndOfBoot);
+SAME_OFFSET(HAL_DISPATCH, HalMirrorVerify);
+SAME_OFFSET(HAL_DISPATCH, HalGetCachedAcpiTable);
+SAME_OFFSET(HAL_DISPATCH, HalSetPciErrorHandlerCallback);
+SAME_VALUE(nt::hal_dispatch_version, HAL_DISPATCH_VERSION);
+SAME_VALUE(nt::fsrtl::fat_legal, FSRTL_FAT_LEGAL);
+SAME_VALUE(nt::fsrtl::hpfs_legal, FSRTL_HPFS_LEGAL);
+SAME_VALUE(nt::fsrtl::ntfs_legal, FSRTL_NTFS_LEGAL);
+SAME_VALUE(nt::fsrtl::wild_character, FSRTL_WILD_CHARACTER);
+SAME_VALUE(nt::fsrtl::ole_legal, FSRTL_OLE_LEGAL);

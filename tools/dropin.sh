@@ -54,10 +54,13 @@ modules=(ntoskrnl.exe)
 private_of() { case "$1" in ntoskrnl.exe) echo wine_ntoskrnl.dll ;; hal.dll) echo wine_hal.dll ;; esac; }
 
 override_key='HKCU\Software\Wine\DllOverrides'
+# The value Wine's loader looks up for a module: its name, less a ".dll" extension ("hal" for
+# hal.dll; "ntoskrnl.exe" keeps its extension), as winecfg writes them.
+override_name() { echo "${1%.dll}"; }
 # Prints the override value for a module ("" when there is none).
 override_of() {
-    { "$WINE_LOADER" reg query "$override_key" /v "$1" 2>/dev/null || true; } | tr -d '\r' |
-        awk -v n="$1" 'tolower($1) == tolower(n) { $1 = ""; $2 = ""; sub(/^ +/, ""); print }'
+    { "$WINE_LOADER" reg query "$override_key" /v "$(override_name "$1")" 2>/dev/null || true; } | tr -d '\r' |
+        awk -v n="$(override_name "$1")" 'tolower($1) == tolower(n) { $1 = ""; $2 = ""; sub(/^ +/, ""); print }'
 }
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
@@ -109,7 +112,7 @@ do_install() {
         fi
         place "$bin/$m" "$sys/$m"
         place "$bin/$private" "$sys/$private"
-        "$WINE_LOADER" reg add "$override_key" /v "$m" /t REG_SZ /d native /f >/dev/null
+        "$WINE_LOADER" reg add "$override_key" /v "$(override_name "$m")" /t REG_SZ /d native /f >/dev/null
     done
     : >"$state/installed.new"
     for m in "${modules[@]}"; do echo "$m $(sha "$sys/$m")" >>"$state/installed.new"; done
@@ -136,9 +139,9 @@ do_uninstall() {
         if [ -f "$state/$m.override" ]; then
             previous=$(cat "$state/$m.override")
             if [ -n "$previous" ]; then
-                "$WINE_LOADER" reg add "$override_key" /v "$m" /t REG_SZ /d "$previous" /f >/dev/null
+                "$WINE_LOADER" reg add "$override_key" /v "$(override_name "$m")" /t REG_SZ /d "$previous" /f >/dev/null
             else
-                "$WINE_LOADER" reg delete "$override_key" /v "$m" /f >/dev/null 2>&1 || true
+                "$WINE_LOADER" reg delete "$override_key" /v "$(override_name "$m")" /f >/dev/null 2>&1 || true
             fi
         fi
     done

@@ -7,6 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/dropin_lib.sh"
 arch=$1 dir=$2 program=$3; shift 3
 dropin_env "$arch" "$dir"
+export NTOSKRNL_DROPIN=1   # tests that check where the module came from expect system32
 tests_dir=$dir/drive_c/dropin-tests
 mkdir -p "$tests_dir"
 cp "$program" "$tests_dir/"

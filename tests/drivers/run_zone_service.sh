@@ -34,6 +34,9 @@ cp "$driver" "$WINEPREFIX/drive_c/windows/system32/drivers/zone_service.sys" || 
 # A user process keeps the wineserver, and with it the service's winedevice.exe, alive.
 "$wine" cmd /c "ping -n 600 127.0.0.1 >nul" >/dev/null 2>&1 &
 keepalive=$!
+# A first process run to its end on /dev/null: the wineserver and the services it starts must not
+# inherit the pipes of the sc calls below (a reader of their output would wait for them forever).
+"$wine" cmd /c exit </dev/null >/dev/null 2>&1 || true
 trap 'kill "$keepalive" 2>/dev/null' EXIT
 
 sc stop "$service" >/dev/null
@@ -41,7 +44,18 @@ wait_state STOPPED 10 >/dev/null
 sc delete "$service" >/dev/null
 sc create "$service" type= kernel start= demand 'binPath=' 'C:\windows\system32\drivers\zone_service.sys' >/dev/null
 sc start "$service" >/dev/null
-if ! wait_state RUNNING 60; then
+# RUNNING, or give up once it has gone back to STOPPED (a failed DriverEntry) or after 60 s.
+started() {
+    local i st
+    for ((i = 0; i < 120; i++)); do
+        st=$(state)
+        [ "$st" = RUNNING ] && return 0
+        [ "$st" = STOPPED ] && [ "$i" -ge 4 ] && return 1
+        sleep 0.5
+    done
+    return 1
+}
+if ! started; then
     echo "$0: $service did not start (state: $(state))" >&2
     sc delete "$service" >/dev/null
     exit 10

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# run_zone_service.sh ARCH DRIVER.sys CLIENT.exe [client options...]
+# run_zone_service.sh [--shutdown] ARCH DRIVER.sys CLIENT.exe [client options...]
 # Installs DRIVER as the kernel service ZoneService in $WINEPREFIX (made with wineboot if it does
 # not exist; WINEARCH=win32 for i386), starts it, runs the client against it, stops the service
-# and deletes it. The exit status is the client's (2: the device could not be opened), or 10 if
-# the service did not reach RUNNING, 11 if it did not stop.
+# and deletes it; with --shutdown it then stops the prefix's wineserver. The exit status is the
+# client's (2: the device could not be opened), or 10 if the service did not reach RUNNING, 11 if
+# it did not stop. WINEDLLOVERRIDES is the caller's if set (e.g. to load the project's module).
 # With Wine's builtin ntoskrnl.exe only zone_service_nozone.sys starts (the builtin's
 # ExInitializeZone fails); zone_service.sys needs the project's module installed in the prefix.
 set -uo pipefail
+shutdown=0
+[ "${1:-}" = --shutdown ] && { shutdown=1; shift; }
 [ $# -ge 3 ] || { echo "usage: $0 i386|x86_64 DRIVER.sys CLIENT.exe [client options...]" >&2; exit 3; }
 arch=$1 driver=$2 client=$3
 shift 3
@@ -29,22 +32,37 @@ wait_state() { # wait_state STATE SECONDS
     return 1
 }
 
-[ -d "$WINEPREFIX/drive_c/windows" ] || "$wine" wineboot -i >/dev/null 2>&1
+wineserver=${WINESERVER:-/usr/lib/wine/wineserver64}
+# A new prefix: let wineboot's wineserver (and the services.exe it started) exit before the
+# service is installed; a second services.exe started while the first is still up makes every
+# service start time out (seen with Wine 8.0 on fresh prefixes).
+if [ ! -d "$WINEPREFIX/drive_c/windows" ]; then
+    "$wine" wineboot -i </dev/null >/dev/null 2>&1
+    "$wineserver" -w
+fi
 cp "$driver" "$WINEPREFIX/drive_c/windows/system32/drivers/zone_service.sys" || exit 3
-# A user process keeps the wineserver, and with it the service's winedevice.exe, alive.
-"$wine" cmd /c "ping -n 600 127.0.0.1 >nul" >/dev/null 2>&1 &
+# A user process keeps the wineserver, and with it the service's winedevice.exe, alive. The
+# wineserver and services.exe (which starts winedevice.exe) must start from a process whose
+# output is /dev/null: they keep the output of the process that started them open, and a pipe
+# they hold (sc's output below, or a test's) would never close. The second command waits until
+# the server is up, whichever of the two started it.
+"$wine" cmd /c "ping -n 600 127.0.0.1 >nul" </dev/null >/dev/null 2>&1 &
 keepalive=$!
-# A first process run to its end on /dev/null: the wineserver and the services it starts must not
-# inherit the pipes of the sc calls below (a reader of their output would wait for them forever).
-"$wine" cmd /c exit </dev/null >/dev/null 2>&1 || true
-trap 'kill "$keepalive" 2>/dev/null' EXIT
+"$wine" cmd /c exit </dev/null >/dev/null 2>&1
+finish() {
+    kill "$keepalive" 2>/dev/null
+    if [ "$shutdown" = 1 ]; then
+        "$wineserver" -k 2>/dev/null || true
+    fi
+}
+trap finish EXIT
 
 sc stop "$service" >/dev/null
 wait_state STOPPED 10 >/dev/null
 sc delete "$service" >/dev/null
 sc create "$service" type= kernel start= demand 'binPath=' 'C:\windows\system32\drivers\zone_service.sys' >/dev/null
 sc start "$service" >/dev/null
-# RUNNING, or give up once it has gone back to STOPPED (a failed DriverEntry) or after 60 s.
+# RUNNING, or give up once it is back to STOPPED (a failed DriverEntry) or after 60 s.
 started() {
     local i st
     for ((i = 0; i < 120; i++)); do

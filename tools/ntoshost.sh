@@ -11,7 +11,7 @@ root=$(dirname "$here")
 
 # Unix paths to Wine's Z: drive (the default prefix maps Z: to /).
 winpath() { local p; p=$(realpath -m "$1"); printf 'Z:%s' "${p//\//\\}"; }
-driver="" args=() wine_fallback=0
+driver="" args=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --json) [ $# -ge 2 ] || { echo "ntoshost: --json needs a file" >&2; exit 2; }
@@ -19,7 +19,6 @@ while [ $# -gt 0 ]; do
         --keep|--seed|--base|--param)
                 [ $# -ge 2 ] || { echo "ntoshost: $1 needs a value" >&2; exit 2; }
                 args+=("$1" "$2"); shift 2 ;;
-        --wine-fallback) wine_fallback=1; args+=("$1"); shift ;;
         -*) args+=("$1"); shift ;;
         *) [ -z "$driver" ] || { echo "ntoshost: more than one driver given" >&2; exit 2; }
            driver=$1; shift ;;

@@ -21,14 +21,17 @@ std::atomic<void*> known[known_capacity];
 std::atomic<int> known_count{0};
 
 void remember(void* object) {
-    const int n = known_count.load(std::memory_order_acquire);
+    const int n = std::min(known_count.load(std::memory_order_acquire), known_capacity);
     for (int i = 0; i < n; ++i)
         if (known[i].load(std::memory_order_relaxed) == object) return;
-    for (int i = known_count.fetch_add(1, std::memory_order_acq_rel); i < known_capacity; i = known_capacity) {
-        known[i].store(object, std::memory_order_release);
-        return;
+    if (known_count.load(std::memory_order_acquire) > known_capacity) return;   // full, already said
+    // Two threads may both add a new object: a duplicate entry is harmless.
+    const int slot = known_count.fetch_add(1, std::memory_order_acq_rel);
+    if (slot < known_capacity) {
+        known[slot].store(object, std::memory_order_release);
+    } else if (slot == known_capacity) {
+        platform::write_stderr("ntoskrnl.exe: warning: more process objects than the quota table holds\n");
     }
-    platform::write_stderr("ntoskrnl.exe: warning: more process objects than the quota table holds\n");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -137,10 +138,15 @@ FARPROC export_of(HMODULE m, const pe::ImportSlot& s) {
 // module's ordinal; its name keys the tracking thunks, so a driver importing a pool routine by
 // ordinal gets them too.
 const pe::ExportEntry* module_export(HMODULE m, const pe::ImportSlot& s) {
-    static std::vector<std::pair<HMODULE, std::optional<pe::Image>>> images;
+    static std::list<std::pair<HMODULE, std::optional<pe::Image>>> images;   // stable addresses
     const pe::Image* img = nullptr;
+    bool read = false;
     for (auto& [module, image] : images)
-        if (module == m) img = image ? &*image : nullptr;
+        if (module == m) {
+            read = true;
+            img = image ? &*image : nullptr;
+        }
+    if (read && !img) return nullptr;
     if (!img) {
         char path[MAX_PATH];
         std::string err;

@@ -1,5 +1,7 @@
 #include "platform/wine_builtin.h"
 
+#include "platform/import_slots.h"
+
 #include <windows.h>
 
 #include <cstdint>
@@ -36,32 +38,6 @@ BOOLEAN WINAPI routed_RtlFreeHeap(HANDLE heap, ULONG flags, void* block) {
     return real_RtlFreeHeap(heap, flags, block);
 }
 
-// Points the import slots of `module` for dll!name at `to`; returns how many slots changed and
-// keeps the first original in *original.
-int rebind_import(HMODULE module, const char* dll, const char* name, void* to, void** original) {
-    auto* base = reinterpret_cast<std::uint8_t*>(module);
-    auto* nt = reinterpret_cast<IMAGE_NT_HEADERS*>(base + reinterpret_cast<IMAGE_DOS_HEADER*>(base)->e_lfanew);
-    const auto& dir = nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_IMPORT];
-    if (!dir.VirtualAddress) return 0;
-    int changed = 0;
-    for (auto* d = reinterpret_cast<IMAGE_IMPORT_DESCRIPTOR*>(base + dir.VirtualAddress); d->Name; ++d) {
-        if (lstrcmpiA(reinterpret_cast<const char*>(base + d->Name), dll)) continue;
-        auto* names = reinterpret_cast<IMAGE_THUNK_DATA*>(base + (d->OriginalFirstThunk ? d->OriginalFirstThunk : d->FirstThunk));
-        auto* slots = reinterpret_cast<IMAGE_THUNK_DATA*>(base + d->FirstThunk);
-        for (; names->u1.AddressOfData; ++names, ++slots) {
-            if (IMAGE_SNAP_BY_ORDINAL(names->u1.Ordinal)) continue;
-            auto* by_name = reinterpret_cast<IMAGE_IMPORT_BY_NAME*>(base + names->u1.AddressOfData);
-            if (std::strcmp(reinterpret_cast<const char*>(by_name->Name), name)) continue;
-            DWORD old = 0;
-            if (!VirtualProtect(&slots->u1.Function, sizeof(void*), PAGE_READWRITE, &old)) continue;
-            if (!*original) *original = reinterpret_cast<void*>(slots->u1.Function);
-            slots->u1.Function = reinterpret_cast<ULONG_PTR>(to);
-            VirtualProtect(&slots->u1.Function, sizeof(void*), old, &old);
-            ++changed;
-        }
-    }
-    return changed;
-}
 
 // Wine's builtin allocates from a heap of its own and from the process heap: every heap of the
 // process is asked (HeapValidate of a block is false for a pointer the heap did not hand out).

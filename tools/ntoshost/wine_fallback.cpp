@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "child.h"
+#include "platform/import_slots.h"
 #include "nt/types.h"
 
 namespace ntoshost {
@@ -42,32 +43,6 @@ BOOLEAN WINAPI observed_RtlFreeHeap(HANDLE heap, ULONG flags, void* block) {
     return module_RtlFreeHeap(heap, flags, block);
 }
 
-// Rebinds the named imports of a loaded module; returns how many slots changed.
-int rebind_import(HMODULE module, const char* dll, const char* name, void* to, void** original) {
-    auto* base = reinterpret_cast<std::uint8_t*>(module);
-    auto* dos = reinterpret_cast<IMAGE_DOS_HEADER*>(base);
-    auto* nt = reinterpret_cast<IMAGE_NT_HEADERS*>(base + dos->e_lfanew);
-    const auto& dir = nt->OptionalHeader.DataDirectory[IMAGE_DIRECTORY_ENTRY_IMPORT];
-    if (!dir.VirtualAddress) return 0;
-    int changed = 0;
-    for (auto* d = reinterpret_cast<IMAGE_IMPORT_DESCRIPTOR*>(base + dir.VirtualAddress); d->Name; ++d) {
-        if (lstrcmpiA(reinterpret_cast<const char*>(base + d->Name), dll)) continue;
-        auto* names = reinterpret_cast<IMAGE_THUNK_DATA*>(base + (d->OriginalFirstThunk ? d->OriginalFirstThunk : d->FirstThunk));
-        auto* slots = reinterpret_cast<IMAGE_THUNK_DATA*>(base + d->FirstThunk);
-        for (; names->u1.AddressOfData; ++names, ++slots) {
-            if (IMAGE_SNAP_BY_ORDINAL(names->u1.Ordinal)) continue;
-            auto* by_name = reinterpret_cast<IMAGE_IMPORT_BY_NAME*>(base + names->u1.AddressOfData);
-            if (std::strcmp(reinterpret_cast<const char*>(by_name->Name), name)) continue;
-            DWORD old = 0;
-            if (!VirtualProtect(&slots->u1.Function, sizeof(void*), PAGE_READWRITE, &old)) continue;
-            if (!*original) *original = reinterpret_cast<void*>(slots->u1.Function);
-            slots->u1.Function = reinterpret_cast<ULONG_PTR>(to);
-            VirtualProtect(&slots->u1.Function, sizeof(void*), old, &old);
-            ++changed;
-        }
-    }
-    return changed;
-}
 
 // UNICODE_STRING and ANSI_STRING share the layout {USHORT Length, USHORT MaximumLength, Buffer}.
 struct CountedString {
@@ -102,9 +77,9 @@ const Interposed string_table[] = {
 
 bool observe_wine_frees(HMODULE wine_ntoskrnl) {
     if (!wine_ntoskrnl) return false;
-    const int heap_free = rebind_import(wine_ntoskrnl, "kernel32.dll", "HeapFree", reinterpret_cast<void*>(&observed_HeapFree),
+    const int heap_free = platform::rebind_import(wine_ntoskrnl, "kernel32.dll", "HeapFree", reinterpret_cast<void*>(&observed_HeapFree),
                                         reinterpret_cast<void**>(&module_HeapFree));
-    const int rtl_free = rebind_import(wine_ntoskrnl, "ntdll.dll", "RtlFreeHeap", reinterpret_cast<void*>(&observed_RtlFreeHeap),
+    const int rtl_free = platform::rebind_import(wine_ntoskrnl, "ntdll.dll", "RtlFreeHeap", reinterpret_cast<void*>(&observed_RtlFreeHeap),
                                        reinterpret_cast<void**>(&module_RtlFreeHeap));
     return heap_free + rtl_free > 0;
 }

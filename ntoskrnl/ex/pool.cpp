@@ -125,7 +125,7 @@ nt::ULONG header_pool_type(const TypeInfo& t, bool quota) { return t.header_type
 // ---- What a pointer is ----
 
 struct Located {
-    bool foreign;            // another allocator's block (outside_pool); nothing else is set
+    void* foreign_owner;     // another allocator's block (outside_pool): its owner; nothing else is set
     bool big;
     ex::pool::Arena arena;
     nt::ULONG tag;           // as allocated
@@ -223,7 +223,7 @@ struct Located {
         if (!ps::is_process_object(billed)) bad_quota_process(a, header->PoolTag, billed);
     }
     Located l;   // the big-block fields stay unset: only read when big is true
-    l.foreign = false;
+    l.foreign_owner = nullptr;
     l.big = false;
     l.arena = which;
     l.page = &page;
@@ -275,12 +275,14 @@ struct Located {
 std::atomic<const ex::pool::ForeignAllocator*> foreign_allocator{nullptr};
 
 // Outside every reservation: another allocator's block (the drop-in's Wine heaps), else never
-// pool. A foreign block is reported as Located::foreign for free() and query() to hand over.
+// pool. A foreign block is reported with its owner (Located::foreign_owner) for free() and
+// query() to hand over.
 [[gnu::cold, gnu::noinline]] Located outside_pool(std::uintptr_t a) {
     const auto* foreign = foreign_allocator.load(std::memory_order_acquire);
-    if (!foreign || !foreign->owns(reinterpret_cast<const void*>(a))) never_pool(a);
+    void* owner = foreign ? foreign->owner(reinterpret_cast<const void*>(a)) : nullptr;
+    if (!owner) never_pool(a);
     Located l{};
-    l.foreign = true;
+    l.foreign_owner = owner;
     return l;
 }
 
@@ -471,8 +473,8 @@ void free(void* block, nt::ULONG tag) {
         return;
     }
     Located l = locate(block);
-    if (l.foreign) [[unlikely]] {
-        foreign_allocator.load(std::memory_order_acquire)->free(block);
+    if (l.foreign_owner) [[unlikely]] {
+        foreign_allocator.load(std::memory_order_acquire)->free(l.foreign_owner, block);
         return;
     }
     const bool paged = l.arena == ex::pool::Arena::paged;
@@ -531,9 +533,9 @@ BlockInfo query(const void* block) {
     if (special::contains(block)) [[unlikely]] return special::query(block);
     Located l = locate(block);
     BlockInfo info{};
-    if (l.foreign) [[unlikely]] {
-        info.usable_bytes = info.requested_bytes = foreign_allocator.load(std::memory_order_acquire)->usable_bytes(block);
-        info.foreign = true;
+    if (l.foreign_owner) [[unlikely]] {
+        info.usable_bytes = info.requested_bytes =
+            foreign_allocator.load(std::memory_order_acquire)->usable_bytes(l.foreign_owner, block);
         return info;
     }
     info.big = l.big;

@@ -72,19 +72,19 @@ struct BlockInfo {
     bool quota_charged;
     bool big;
     Arena arena;
-    bool foreign;   // another allocator's block (ForeignAllocator): only usable_bytes is known
 };
 // Describes a live block; bug checks like free() if `block` is not one.
 BlockInfo query(const void* block);
 
 // Another allocator living in the same process, whose blocks may reach free() and query(): the
 // drop-in's Wine builtin ntoskrnl.exe allocates from Win32 heaps (platform/wine_builtin.h). A
-// pointer outside the pool's reservations that `owns` claims is freed by `free` instead of
-// stopping the system; one nobody owns still stops with BAD_POOL_CALLER 0x42.
+// pointer outside the pool's reservations that `owner` claims (non-null: e.g. the heap that holds
+// it, found once) is handed to `free` / `usable_bytes` with that owner instead of stopping the
+// system; one nobody owns still stops with BAD_POOL_CALLER 0x42.
 struct ForeignAllocator {
-    bool (*owns)(const void* block);
-    void (*free)(void* block);
-    std::size_t (*usable_bytes)(const void* block);
+    void* (*owner)(const void* block);
+    void (*free)(void* owner, void* block);
+    std::size_t (*usable_bytes)(void* owner, const void* block);
 };
 void set_foreign_allocator(const ForeignAllocator* allocator);
 

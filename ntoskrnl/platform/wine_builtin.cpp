@@ -40,8 +40,10 @@ BOOLEAN WINAPI routed_RtlFreeHeap(HANDLE heap, ULONG flags, void* block) {
 
 
 // Wine's builtin allocates from a heap of its own and from the process heap: every heap of the
-// process is asked (HeapValidate of a block is false for a pointer the heap did not hand out).
-HANDLE heap_owning(const void* block) {
+// process is asked (HeapValidate of a block is false for a pointer the heap did not hand out; of
+// NULL it validates the whole heap, so NULL is nobody's block).
+void* heap_owning(const void* block) {
+    if (!block) return nullptr;
     HANDLE heaps[64];
     const DWORD n = GetProcessHeaps(64, heaps);
     for (DWORD i = 0; i < n && i < 64; ++i)
@@ -49,20 +51,14 @@ HANDLE heap_owning(const void* block) {
     return nullptr;
 }
 
-// HeapValidate of NULL validates the whole heap: NULL is nobody's block.
-bool heap_owns(const void* block) { return block && heap_owning(block) != nullptr; }
+void heap_free(void* heap, void* block) { real_HeapFree(heap, 0, block); }
 
-void heap_free(void* block) {
-    if (HANDLE heap = heap_owning(block)) real_HeapFree(heap, 0, block);
-}
-
-std::size_t heap_usable_bytes(const void* block) {
-    HANDLE heap = heap_owning(block);
-    const SIZE_T n = heap ? HeapSize(heap, 0, block) : 0;
+std::size_t heap_usable_bytes(void* heap, const void* block) {
+    const SIZE_T n = HeapSize(heap, 0, block);
     return n == static_cast<SIZE_T>(-1) ? 0 : n;
 }
 
-const ex::pool::ForeignAllocator wine_heaps{heap_owns, heap_free, heap_usable_bytes};
+const ex::pool::ForeignAllocator wine_heaps{heap_owning, heap_free, heap_usable_bytes};
 
 void* wine_process() { return wine_IoGetCurrentProcess(); }
 
@@ -88,11 +84,13 @@ bool join_wine_builtin() {
     wine_module = load_private_builtin();
     if (!wine_module) return false;
     wine_IoGetCurrentProcess = reinterpret_cast<void*(WINAPI*)()>(reinterpret_cast<void*>(GetProcAddress(wine_module, "IoGetCurrentProcess")));
-    real_HeapFree = reinterpret_cast<HeapFreeFn>(reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "HeapFree")));
     rebind_import(wine_module, "kernel32.dll", "HeapFree", reinterpret_cast<void*>(&routed_HeapFree),
                   reinterpret_cast<void**>(&real_HeapFree));
     rebind_import(wine_module, "ntdll.dll", "RtlFreeHeap", reinterpret_cast<void*>(&routed_RtlFreeHeap),
                   reinterpret_cast<void**>(&real_RtlFreeHeap));
+    // Not imported (nothing to rebind): the system's own, for the frees handed over here.
+    if (!real_HeapFree)
+        real_HeapFree = reinterpret_cast<HeapFreeFn>(reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "HeapFree")));
     if (!real_RtlFreeHeap)
         real_RtlFreeHeap = reinterpret_cast<RtlFreeHeapFn>(reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "RtlFreeHeap")));
     ex::pool::set_foreign_allocator(&wine_heaps);

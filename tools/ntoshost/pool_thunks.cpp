@@ -52,13 +52,12 @@ void* flags_alloc(void* p, ULONG64 flags, SIZE_T bytes, ULONG tag, const char* r
 
 // A block another allocator made (Wine's builtin pool, an ntdll Rtl allocation) is the module's
 // to hand over (platform/wine_builtin.h); it is recorded as such here, before the module sees it,
-// since the module may stop the system on it. Returns false: the thunk always forwards.
-bool freed_to_wine(void* block, ULONG tag, const char* routine) {
+// since the module may stop the system on it.
+void record_pool_free(void* block, ULONG tag, const char* routine) {
     if (wine_fallback_active && block && !from_project_pool(block))
         record_free(block, tag, (std::string(routine) + " (not the project's block: the module hands it to its allocator)").c_str());
     else
         record_free(block, tag, routine);
-    return false;
 }
 
 }  // namespace
@@ -92,13 +91,16 @@ void* NT_API thunk_ExAllocatePool3(ULONG64 flags, SIZE_T bytes, ULONG tag, const
                        flags, bytes, tag, "ExAllocatePool3");
 }
 void NT_API thunk_ExFreePool(void* block) {
-    if (!freed_to_wine(block, 0, "ExFreePool")) fn<void NT_API(void*)>(real_ExFreePool)(block);
+    record_pool_free(block, 0, "ExFreePool");
+    fn<void NT_API(void*)>(real_ExFreePool)(block);
 }
 void NT_API thunk_ExFreePoolWithTag(void* block, ULONG tag) {
-    if (!freed_to_wine(block, tag, "ExFreePoolWithTag")) fn<void NT_API(void*, ULONG)>(real_ExFreePoolWithTag)(block, tag);
+    record_pool_free(block, tag, "ExFreePoolWithTag");
+    fn<void NT_API(void*, ULONG)>(real_ExFreePoolWithTag)(block, tag);
 }
 void NT_API thunk_ExFreePool2(void* block, ULONG tag, const void* params, ULONG count) {
-    if (!freed_to_wine(block, tag, "ExFreePool2")) fn<void NT_API(void*, ULONG, const void*, ULONG)>(real_ExFreePool2)(block, tag, params, count);
+    record_pool_free(block, tag, "ExFreePool2");
+    fn<void NT_API(void*, ULONG, const void*, ULONG)>(real_ExFreePool2)(block, tag, params, count);
 }
 }
 

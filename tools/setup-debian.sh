@@ -21,7 +21,8 @@ die() { printf '\n[setup] ERROR: %s\n\n' "$*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "run as root (apt-get is needed)"
 export DEBIAN_FRONTEND=noninteractive
 
-host_pkgs=(cmake ninja-build g++ make binutils libgtest-dev pkg-config file clang libclang-rt-14-dev)
+# procps: pgrep, with which tools/dropin.sh status finds the prefix's winedevice.exe processes.
+host_pkgs=(cmake ninja-build g++ make binutils libgtest-dev pkg-config file clang libclang-rt-14-dev procps)
 mingw_pkgs=(g++-mingw-w64-i686-win32 g++-mingw-w64-x86-64-win32 binutils-mingw-w64-i686
             binutils-mingw-w64-x86-64 mingw-w64-i686-dev mingw-w64-x86-64-dev)
 wine_pkgs=(wine wine64 wine64-tools libwine)

@@ -1,6 +1,7 @@
 #include "platform/wine_builtin.h"
 
 #include "platform/import_slots.h"
+#include "platform/wine_io.h"
 
 #include <windows.h>
 
@@ -95,6 +96,7 @@ bool join_wine_builtin() {
         real_RtlFreeHeap = reinterpret_cast<RtlFreeHeapFn>(reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "RtlFreeHeap")));
     ex::pool::set_foreign_allocator(&wine_heaps);
     if (wine_IoGetCurrentProcess) ps::set_process_object_source(&wine_process);
+    watch_driver_objects(wine_module);
     return true;
 }
 

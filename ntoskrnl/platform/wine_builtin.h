@@ -8,7 +8,8 @@
 //    RtlFreeHeap) is freed to the project's pool. A pointer neither owns still stops with
 //    BAD_POOL_CALLER;
 //  - one process object: the EPROCESS the project hands out is Wine's, so Wine's Ob*/Ps*/Ke*
-//    routines accept it.
+//    routines accept it;
+//  - one driver object, Wine's, with the Type Windows gives it (platform/wine_io.h).
 // Module only (Win32); the portable core sees it through ex::pool::ForeignAllocator and
 // ps::set_process_object.
 #pragma once

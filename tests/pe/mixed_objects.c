@@ -5,12 +5,15 @@
  * The routines are looked up in the loaded ntoskrnl.exe by name, as a driver's import would bind
  * them: the project's own (PsGetCurrentProcess, ExAllocatePoolWithQuotaTag, ExFreePool,
  * RtlFreeUnicodeString) and Wine's through the module's forwarders (ObfReferenceObject,
- * ObfDereferenceObject, PsGetProcessId, RtlAnsiStringToUnicodeString, IoAllocateMdl/IoFreeMdl).
+ * ObfDereferenceObject, PsGetProcessId, RtlAnsiStringToUnicodeString, IoAllocateIrp,
+ * IofCompleteRequest, IoDeleteDriver).
  */
 #include <windows.h>
 #include <winternl.h>
 
 #include "driver_side.h"
+#include "mixed_objects_driver.h"
+#include "pool_tags_driver.h"
 #include "wine_test.h"
 
 typedef void *(WINAPI *get_process_fn)(void);
@@ -96,6 +99,68 @@ static void test_pool_crossing(void)
     if (!status) free_string(&u);
 }
 
+/* SYSTEM_POOLTAG (pool_tags.c): allocations and frees of one tag, read through ZwQuerySystemInformation. */
+typedef struct
+{
+    ULONG TagUlong;
+    ULONG PagedAllocs;
+    ULONG PagedFrees;
+    SIZE_T PagedUsed;
+    ULONG NonPagedAllocs;
+    ULONG NonPagedFrees;
+    SIZE_T NonPagedUsed;
+} system_pooltag;
+
+static BOOL tag_counts(ULONG tag, ULONG *allocs, ULONG *frees)
+{
+    static ULONG buffer[16384];
+    unsigned long got;
+    ULONG i, count;
+    system_pooltag *tags = (system_pooltag *)((char *)buffer + sizeof(void *));   /* after Count, aligned */
+    if (ptd_query_system_information(22 /* SystemPoolTagInformation */, buffer, sizeof(buffer), &got)) return FALSE;
+    count = buffer[0];
+    for (i = 0; i < count; i++)
+        if (tags[i].TagUlong == tag)
+        {
+            *allocs = tags[i].NonPagedAllocs;
+            *frees = tags[i].NonPagedFrees;
+            return TRUE;
+        }
+    return FALSE;
+}
+
+#define TAG_IRP_BUFFER 0x4269584d /* MXiB */
+
+static void test_irp_system_buffer(void)
+{
+    void *allocate_irp = need_proc("IoAllocateIrp"), *complete_request = need_proc("IofCompleteRequest");
+    ULONG allocs = 0, frees = 0;
+    const char *failure;
+
+    if (!allocate_irp || !complete_request) return;
+    /* Wine's IoCompleteRequest frees a SystemBuffer of the project's pool back to the pool. */
+    failure = mod_wine_completes_pool_system_buffer(allocate_irp, complete_request, TAG_IRP_BUFFER);
+    ok(!failure, "%s\n", failure);
+    if (failure) return;
+    ok(tag_counts(TAG_IRP_BUFFER, &allocs, &frees), "tag MXiB not reported\n");
+    ok(allocs == 1 && frees == 1, "SystemBuffer: %lu allocations, %lu frees (completion did not free it to the pool)\n",
+       allocs, frees);
+}
+
+static void test_created_driver_object(void)
+{
+    void *delete_driver = need_proc("IoDeleteDriver");
+    short type = -1;
+    const char *failure;
+
+    if (!delete_driver) return;
+    /* Windows creates the object with Type IO_TYPE_DRIVER (4); Wine's I/O manager leaves 0 and the
+     * project's IoCreateDriver completes it before the init routine runs. */
+    failure = mod_created_driver_object(delete_driver, &type);
+    ok(!failure, "%s\n", failure);
+    ok(type == 4, "the init routine saw DRIVER_OBJECT.Type %d, expected IO_TYPE_DRIVER (4)\n", type);
+}
+
 START_TEST(mixed_objects)
 {
     kernel = LoadLibraryA("ntoskrnl.exe");
@@ -103,4 +168,6 @@ START_TEST(mixed_objects)
     if (!kernel) return;
     test_process_object();
     test_pool_crossing();
+    test_irp_system_buffer();
+    test_created_driver_object();
 }

@@ -31,3 +31,14 @@ install_driver() {
     wine_ sc delete "$1" >/dev/null 2>&1 || true
     wine_ sc create "$1" type= kernel start= demand binPath= "C:\\windows\\system32\\drivers\\$1.sys" >/dev/null
 }
+# services_log_clean DIR: the services' stderr (dropin_prefix.sh) has no call of a routine that
+# Wine only stubs ("unimplemented function ntoskrnl.exe.X") and no unhandled exception.
+services_log_clean() {
+    local log=$1.services.log
+    [ -f "$log" ] || { echo "no $log"; return 1; }
+    # The log is connected: explorer.exe, which the prefix's wineboot starts beside services.exe,
+    # always reports that it has no display driver here.
+    grep -q "explorer process failed to start" "$log" || { echo "$log holds nothing of the services"; return 1; }
+    if grep -E "unimplemented function|Unhandled exception|EXCEPTION_WINE_STUB" "$log"; then return 1; fi
+    return 0
+}

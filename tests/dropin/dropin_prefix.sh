@@ -11,7 +11,11 @@ dropin_env "$arch" "$dir"
 "$WINESERVER" -k 2>/dev/null || true
 "$root/tools/dropin.sh" install "$dir"
 if [ -n "${NTOSKRNL_KEEPALIVE:-}" ]; then
-    "$WINE_LOADER" "$NTOSKRNL_KEEPALIVE" </dev/null >/dev/null 2>&1 &
-    "$WINE_LOADER" cmd /c exit </dev/null >/dev/null 2>&1 || true
+    # services.exe and every winedevice.exe inherit the stderr of the prefix's first process; both
+    # processes that may be first write it to DIR.services.log, so Wine's errors from the services
+    # (an "unimplemented function" abort among them) are kept for the tests (dropin_lib.sh).
+    : >"$dir.services.log"
+    WINEDEBUG=err+all "$WINE_LOADER" "$NTOSKRNL_KEEPALIVE" </dev/null >/dev/null 2>>"$dir.services.log" &
+    WINEDEBUG=err+all "$WINE_LOADER" cmd /c exit </dev/null >/dev/null 2>>"$dir.services.log" || true
 fi
 "$root/tools/dropin.sh" status "$dir"

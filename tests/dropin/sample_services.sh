@@ -18,4 +18,5 @@ for sample in "$@"; do
     check "$sample stops (DriverUnload ran)" '[ "$(service_state $name)" = STOPPED ]'
     wine_ sc delete "$name" >/dev/null 2>&1
 done
+check "no service called an unimplemented function or crashed ($(wc -l <"$WINEPREFIX.services.log") lines of Wine errors read)" 'services_log_clean "$WINEPREFIX"'
 exit $fail

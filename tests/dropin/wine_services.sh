@@ -19,4 +19,5 @@ echo "$status"
 check "winedevice.exe gets the project's ntoskrnl.exe" 'grep -q "winedevice.exe gets: the project" <<<"$status"'
 check "every running winedevice.exe mapped the project's module and wine_ntoskrnl.dll" \
     '! grep "winedevice.exe pid" <<<"$status" | grep -qv "system32/ntoskrnl.exe .*system32/wine_ntoskrnl.dll" && grep -q "winedevice.exe pid" <<<"$status"'
+check "no service called an unimplemented function or crashed ($(wc -l <"$WINEPREFIX.services.log") lines of Wine errors read)" 'services_log_clean "$WINEPREFIX"'
 exit $fail

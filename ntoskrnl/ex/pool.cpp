@@ -467,7 +467,15 @@ void* allocate(const Request& r, nt::NTSTATUS* failure) {
     return body;
 }
 
+namespace {
+std::atomic<FreeObserver> free_observer{nullptr};
+}  // namespace
+
+void set_free_observer(FreeObserver observer) { free_observer.store(observer, std::memory_order_release); }
+
 void free(void* block, nt::ULONG tag) {
+    if (FreeObserver observer = free_observer.load(std::memory_order_acquire)) [[unlikely]]
+        observer(block);
     if (special::contains(block)) [[unlikely]] {
         special::free(block, tag);
         return;

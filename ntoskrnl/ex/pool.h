@@ -59,6 +59,12 @@ struct Request {
 // else STATUS_INSUFFICIENT_RESOURCES.
 void* allocate(const Request& request, nt::NTSTATUS* failure = nullptr);
 
+// Told of every block about to be freed, before the pool checks or frees it (Driver Verifier's
+// pool tracking: a block a verified driver allocated stops being its outstanding allocation,
+// whoever frees it). One observer; nullptr removes it.
+using FreeObserver = void (*)(const void* block);
+void set_free_observer(FreeObserver observer);
+
 // Frees a block from any allocator. `tag` is what ExFreePoolWithTag was given (0 from
 // ExFreePool); blocks with a PROTECTED_POOL tag must be freed with exactly their tag. Bug checks
 // on anything that is not a live pool block: never-pool addresses, double frees, interior

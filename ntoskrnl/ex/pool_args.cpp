@@ -1,5 +1,9 @@
 #include "ex/pool_args.h"
 
+#include <cstring>
+
+#include "platform/platform.h"
+
 namespace ex::pool {
 
 Request legacy_request(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag, bool quota) {
@@ -56,6 +60,29 @@ FlagsRequest flags_request(nt::POOL_FLAGS flags, std::size_t bytes, nt::ULONG ta
     out.request = Request{bytes, tag, pool_type, classify(pool_type), (flags & nt::POOL_FLAG_USE_QUOTA) != 0};
     out.valid = true;
     return out;
+}
+
+void* pool_allocate(const Request& request, nt::NTSTATUS* failure, void*) { return allocate(request, failure); }
+
+void* allocate_legacy(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag, bool quota, AllocateFn allocate_fn,
+                      void* context) {
+    nt::NTSTATUS failure = nt::status::insufficient_resources;
+    void* p = allocate_fn(legacy_request(pool_type, bytes, tag, quota), &failure, context);
+    if (!p && legacy_raises(pool_type, quota)) platform::raise_status(failure);
+    return p;
+}
+
+void* allocate_flags(nt::POOL_FLAGS flags, std::size_t bytes, nt::ULONG tag, const nt::POOL_EXTENDED_PARAMETER* params,
+                     nt::ULONG count, AllocateFn allocate_fn, void* context) {
+    FlagsRequest r = flags_request(flags, bytes, tag, params, count);
+    nt::NTSTATUS failure = nt::status::insufficient_resources;
+    void* p = r.valid ? allocate_fn(r.request, &failure, context) : nullptr;
+    if (!p) {
+        if (r.raise_on_failure) platform::raise_status(failure);
+        return nullptr;
+    }
+    if (r.zero) std::memset(p, 0, bytes ? bytes : 1);
+    return p;
 }
 
 }  // namespace ex::pool

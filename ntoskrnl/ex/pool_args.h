@@ -24,4 +24,16 @@ struct FlagsRequest {
 FlagsRequest flags_request(nt::POOL_FLAGS flags, std::size_t bytes, nt::ULONG tag,
                            const nt::POOL_EXTENDED_PARAMETER* params, nt::ULONG count);
 
+// The legacy and POOL_FLAGS allocators as the exports run them, over an allocation function: the
+// pool's own (the exports) or Driver Verifier's for a verified driver (vf/driver_verifier.h).
+// A failed request raises why it failed when the routine raises (STATUS_QUOTA_EXCEEDED for a
+// quota charge that did not fit, else STATUS_INSUFFICIENT_RESOURCES); ExAllocatePool2/3 zero
+// the block unless asked not to.
+using AllocateFn = void* (*)(const Request& request, nt::NTSTATUS* failure, void* context);
+void* pool_allocate(const Request& request, nt::NTSTATUS* failure, void* context);   // ex::pool::allocate
+void* allocate_legacy(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag, bool quota, AllocateFn allocate = pool_allocate,
+                      void* context = nullptr);
+void* allocate_flags(nt::POOL_FLAGS flags, std::size_t bytes, nt::ULONG tag, const nt::POOL_EXTENDED_PARAMETER* params,
+                     nt::ULONG count, AllocateFn allocate = pool_allocate, void* context = nullptr);
+
 }  // namespace ex::pool

@@ -1,8 +1,6 @@
 // Ex pool exports: the legacy POOL_TYPE allocators (each its own entry point: old headers macro
 // one into another, so none may be built on another's export), the POOL_FLAGS allocators, the
 // frees and ExQueryPoolBlockSize. Prototypes: wdm.h / ntifs.h; behaviour: windows-behavior.md 3.1-3.4.
-#include <cstring>
-
 #include "ex/pool_args.h"
 #include "exports/abi.h"
 #include "platform/platform.h"
@@ -14,26 +12,13 @@ using nt::ULONG;
 
 namespace {
 
-// A failed request raises why it failed when the routine raises: STATUS_QUOTA_EXCEEDED for a
-// quota charge that did not fit, else STATUS_INSUFFICIENT_RESOURCES (windows-behavior.md 3.1).
 PVOID legacy_allocate(ULONG pool_type, SIZE_T bytes, ULONG tag, bool quota) {
-    nt::NTSTATUS failure = nt::status::insufficient_resources;
-    PVOID p = ex::pool::allocate(ex::pool::legacy_request(pool_type, bytes, tag, quota), &failure);
-    if (!p && ex::pool::legacy_raises(pool_type, quota)) platform::raise_status(failure);
-    return p;
+    return ex::pool::allocate_legacy(pool_type, bytes, tag, quota);
 }
 
 PVOID flags_allocate(nt::POOL_FLAGS flags, SIZE_T bytes, ULONG tag, const nt::POOL_EXTENDED_PARAMETER* params,
                      ULONG count) {
-    ex::pool::FlagsRequest r = ex::pool::flags_request(flags, bytes, tag, params, count);
-    nt::NTSTATUS failure = nt::status::insufficient_resources;
-    PVOID p = r.valid ? ex::pool::allocate(r.request, &failure) : nullptr;
-    if (!p) {
-        if (r.raise_on_failure) platform::raise_status(failure);
-        return nullptr;
-    }
-    if (r.zero) std::memset(p, 0, bytes ? bytes : 1);
-    return p;
+    return ex::pool::allocate_flags(flags, bytes, tag, params, count);
 }
 
 }  // namespace

@@ -87,6 +87,7 @@ struct Writer {
 };
 
 std::atomic<bool> bug_check_in_progress{false};
+std::atomic<BugCheckRecorder> recorder{nullptr};
 
 }  // namespace
 
@@ -116,6 +117,8 @@ std::size_t format_bugcheck(char* buf, std::size_t capacity, nt::ULONG code, nt:
     return w.len < capacity ? w.len : (capacity ? capacity - 1 : 0);
 }
 
+void set_bug_check_recorder(BugCheckRecorder r) { recorder.store(r, std::memory_order_release); }
+
 void bug_check(nt::ULONG code, nt::ULONG_PTR p1, nt::ULONG_PTR p2, nt::ULONG_PTR p3, nt::ULONG_PTR p4) {
     if (bug_check_in_progress.exchange(true)) platform::halt_thread();
     // The first bug check owns the record; a racing second one parked above.
@@ -125,6 +128,7 @@ void bug_check(nt::ULONG code, nt::ULONG_PTR p1, nt::ULONG_PTR p2, nt::ULONG_PTR
     char line[160];
     std::size_t n = format_bugcheck(line, sizeof(line), code, p1, p2, p3, p4);
     platform::write_stderr(std::string_view(line, n));
+    if (BugCheckRecorder r = recorder.load(std::memory_order_acquire)) r(BugCheckRecord{code, {p1, p2, p3, p4}, line, n});
     platform::terminate_process(code);
 }
 

@@ -45,6 +45,18 @@ const char* bugcheck_name(nt::ULONG code);
 std::size_t format_bugcheck(char* buf, std::size_t capacity, nt::ULONG code, nt::ULONG_PTR p1, nt::ULONG_PTR p2,
                             nt::ULONG_PTR p3, nt::ULONG_PTR p4);
 
+// What a bug check leaves behind besides the STOP line: a recorder (in the drop-in, the Minidump
+// report and the event log entry, platform/crash_record.h) is called once, on the bug-checking
+// thread, after KiBugCheckData is filled and before the process ends. It must not use the pool.
+struct BugCheckRecord {
+    nt::ULONG code;
+    nt::ULONG_PTR params[4];
+    const char* stop_line;     // as written to stderr, with its newline
+    std::size_t stop_line_length;
+};
+using BugCheckRecorder = void (*)(const BugCheckRecord& record);
+void set_bug_check_recorder(BugCheckRecorder recorder);
+
 // Stops the system: prints the STOP line and terminates the process with `code`. If another
 // thread is already bug checking, the caller parks forever, as other processors do on Windows.
 [[noreturn]] void bug_check(nt::ULONG code, nt::ULONG_PTR p1 = 0, nt::ULONG_PTR p2 = 0, nt::ULONG_PTR p3 = 0,

@@ -8,6 +8,7 @@
 #include "vf/verifier.h"
 #include "mm/system_size.h"
 #include "ps/quota.h"
+#include "platform/crash_record.h"
 #include "platform/platform.h"
 #include "platform/wine_builtin.h"
 
@@ -33,8 +34,12 @@ extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
                 "the project does not implement) is not next to the module; those routines cannot be bound.\n");
         // Before any driver can pop an SList: the pop hazard's fault handler (ex/slist.h).
         platform::install_fault_handlers();
-        // The verifier switch (NTOSKRNL_VERIFIER) is read once, now.
+        // The verifier switch (NTOSKRNL_VERIFIER) is read once, now; the per-driver settings
+        // (VerifyDrivers) at each driver load.
         vf::enabled();
+        vf::install_driver_verifier();
+        // In winedevice.exe a bug check leaves a Minidump report and an event log record.
+        platform::install_crash_record();
         break;
     case DLL_THREAD_DETACH:
         // A thread that used the pool leaves its heap to the next thread that needs one.

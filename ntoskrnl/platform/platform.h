@@ -140,6 +140,9 @@ int read_product_type(char16_t* buf, std::size_t capacity);
 // Reads a REG_DWORD value of an NT registry key path (\Registry\Machine\...); false if the
 // key or value is missing or is not a DWORD. (The Linux build has no registry: always false.)
 bool read_registry_dword(const char16_t* key_path, const char16_t* value, std::uint32_t* out);
+// Reads a REG_SZ (or REG_EXPAND_SZ, unexpanded) value into out (NUL-terminated, truncated to
+// capacity - 1 characters); returns its length, 0 if missing or of another type (Linux: 0).
+std::size_t read_registry_string(const char16_t* key_path, const char16_t* value, char16_t* out, std::size_t capacity);
 
 #if defined(_WIN32) && (defined(__x86_64__) || defined(__i386__))
 // TlsGetValue minus the call: the first 64 slots live in the TEB (TlsSlots at 0x1480 on x86_64,

@@ -42,6 +42,11 @@ int read_product_type(char16_t*, std::size_t) { return -1; }
 
 bool read_registry_dword(const char16_t*, const char16_t*, std::uint32_t*) { return false; }
 
+std::size_t read_registry_string(const char16_t*, const char16_t*, char16_t* out, std::size_t capacity) {
+    if (capacity) out[0] = 0;
+    return 0;
+}
+
 std::int32_t query_system_information(std::uint32_t, void*, std::uint32_t, std::uint32_t* return_length) {
     if (return_length) *return_length = 0;
     return static_cast<std::int32_t>(0xC0000003);   // STATUS_INVALID_INFO_CLASS: no such system here

@@ -179,6 +179,20 @@ bool read_registry_dword(const char16_t* key_path, const char16_t* value, std::u
     return true;
 }
 
+std::size_t read_registry_string(const char16_t* key_path, const char16_t* value, char16_t* out, std::size_t capacity) {
+    if (!capacity) return 0;
+    alignas(8) unsigned char raw[sizeof(KeyValuePartialInformation) + 2048];
+    const KeyValuePartialInformation* info = query_value(key_path, value, raw, sizeof(raw));
+    out[0] = 0;
+    if (!info || (info->Type != REG_SZ && info->Type != REG_EXPAND_SZ)) return 0;
+    std::size_t n = info->DataLength / sizeof(char16_t);
+    if (n > capacity - 1) n = capacity - 1;
+    memcpy(out, info->Data, n * sizeof(char16_t));
+    while (n && out[n - 1] == 0) --n;   // the stored terminator
+    out[n] = 0;
+    return n;
+}
+
 bool start_thread(void (*entry)(void*), void* arg) {
     struct Start {
         void (*entry)(void*);

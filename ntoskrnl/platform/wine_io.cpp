@@ -4,6 +4,7 @@
 
 #include <string_view>
 
+#include "platform/image_notify.h"
 #include "platform/platform.h"
 
 namespace platform {
@@ -62,11 +63,10 @@ bool complete_by_service_key(const UNICODE_STRING* key) {
     return false;
 }
 
-// LDR_DLL_NOTIFICATION_FUNCTION (Microsoft: "LdrDllNotification callback function"); reason 1 is
-// LDR_DLL_NOTIFICATION_REASON_LOADED. Wine's ZwLoadDriver has created the driver object before it
-// loads the image, so the first load notification on the loading thread finds it.
-VOID CALLBACK on_module_loaded(ULONG reason, const void*, void*) {
-    if (reason != 1 || pending_load_slot == TLS_OUT_OF_INDEXES) return;
+// Wine's ZwLoadDriver has created the driver object before it loads the image, so the first
+// image load on the loading thread finds it (platform/image_notify.h).
+void on_image(const ImageEvent& event) {
+    if (!event.loaded || pending_load_slot == TLS_OUT_OF_INDEXES) return;
     auto* key = static_cast<UNICODE_STRING*>(TlsGetValue(pending_load_slot));
     if (key && complete_by_service_key(key)) TlsSetValue(pending_load_slot, nullptr);
 }
@@ -99,12 +99,8 @@ void watch_driver_objects(void* wine_module) {
     wine_ObDereferenceObject = wine_routine<ObDereferenceObjectFn>(module, "ObDereferenceObject");
     pending_load_slot = TlsAlloc();
     pending_init_slot = TlsAlloc();
-    using RegisterFn = NTSTATUS(NTAPI*)(ULONG, PVOID, PVOID, PVOID*);
-    auto register_notification = wine_routine<RegisterFn>(GetModuleHandleW(L"ntdll.dll"), "LdrRegisterDllNotification");
-    static void* cookie;
     if (!wine_ObReferenceObjectByName || !wine_ObDereferenceObject || pending_load_slot == TLS_OUT_OF_INDEXES ||
-        pending_init_slot == TLS_OUT_OF_INDEXES || !register_notification ||
-        register_notification(0, reinterpret_cast<void*>(&on_module_loaded), nullptr, &cookie) != 0) {
+        pending_init_slot == TLS_OUT_OF_INDEXES || !add_image_observer(&on_image)) {
         wine_ZwLoadDriver = nullptr;
         wine_IoCreateDriver = nullptr;
         write_stderr("ntoskrnl.exe: warning: cannot watch Wine's driver objects; ZwLoadDriver and IoCreateDriver "

@@ -20,4 +20,8 @@ inline bool enabled() {
 // Host unit tests switch the checks without an environment variable.
 inline void set_enabled(bool on) { state.store(on ? 2 : 1, std::memory_order_relaxed); }
 
+// The drop-in's per-driver Driver Verifier (vf/verifier_thunks.cpp): watches driver image loads
+// and verifies those the registry's VerifyDrivers names. Module only; called once from DllMain.
+void install_driver_verifier();
+
 }  // namespace vf

@@ -41,7 +41,24 @@ UNICODE_STRING make_unicode(const wchar_t* s) {
 
 void write_stderr(std::string_view text) {
     HANDLE h = GetStdHandle(STD_ERROR_HANDLE);
-    if (h == nullptr || h == INVALID_HANDLE_VALUE) return;
+    if (h == nullptr || h == INVALID_HANDLE_VALUE) {
+        // A service process (winedevice.exe) has no standard handles; Wine's own messages go to
+        // the Unix stderr it inherited, through ntdll's __wine_dbg_output (Wine only), and so do
+        // the module's (a STOP line in the drop-in lands beside Wine's errors).
+        using DbgOutputFn = int(__cdecl*)(const char*);
+        static const auto wine_output = reinterpret_cast<DbgOutputFn>(
+            reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "__wine_dbg_output")));
+        if (!wine_output) return;
+        char chunk[512];
+        while (!text.empty()) {
+            const std::size_t n = text.size() < sizeof(chunk) - 1 ? text.size() : sizeof(chunk) - 1;
+            memcpy(chunk, text.data(), n);
+            chunk[n] = 0;
+            wine_output(chunk);
+            text.remove_prefix(n);
+        }
+        return;
+    }
     while (!text.empty()) {
         DWORD written = 0;
         if (!WriteFile(h, text.data(), static_cast<DWORD>(text.size()), &written, nullptr) || written == 0) return;

@@ -3,7 +3,8 @@
 // (windows-hal-exports.txt) and against MinGW-w64's i386 libhal.a (generated from Windows' own
 // hal.dll exports), the import library drivers and the kernel link with, per-architecture
 // presence (no x86_64 hal.dll), and the imports between hal.dll and ntoskrnl.exe (the cycle i386
-// Windows has: the kernel imports the IRQL routines, hal.dll imports KeBugCheckEx).
+// Windows has: the kernel imports the IRQL routines, hal.dll imports KeBugCheckEx, and here the
+// kernel's KefAcquireSpinLockAtDpcLevel/KefReleaseSpinLockFromDpcLevel, owners of the lock word).
 #include <gtest/gtest.h>
 
 #include <cctype>

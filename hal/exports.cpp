@@ -2,11 +2,14 @@
 // a spin lock or fast mutex, which i386 Windows puts in the HAL (windows-behavior.md 1.6;
 // MinGW-w64 i386 libhal.a). A thin shell over the kernel's own core: the IRQL is ke/irql.h's
 // per-thread value, kept here (hal.dll is its owner; the i386 ntoskrnl.exe imports
-// KeGetCurrentIrql/KfRaiseIrql/KfLowerIrql from here, platform/hal_irql.cpp), the lock word is
-// ke/spin_lock.h's (owner tag | 1, as KeAcquireSpinLockAtDpcLevel takes it), the fast mutex
+// KeGetCurrentIrql/KfRaiseIrql/KfLowerIrql from here, platform/hal_irql.cpp), the fast mutex
 // protocol is ex/fast_mutex.h's, and misuse stops through the kernel's KeBugCheckEx
-// (hal/bugcheck.cpp) with the codes ke/spin_lock.h documents: 0x09 raising below the current IRQL,
-// 0x0A lowering above it.
+// (hal/bugcheck.cpp). The spin lock word belongs to the kernel: the raising routines change the
+// IRQL here and take or release the word through ntoskrnl.exe's KefAcquireSpinLockAtDpcLevel /
+// KefReleaseSpinLockFromDpcLevel, so the verifier's owner record (ke/spin_lock.cpp) is one. As on
+// a free build nothing is checked (ke/spin_lock.h); with NTOSKRNL_VERIFIER on, Driver Verifier's
+// 0xC4 subcodes: 0x30 raising below the current IRQL, 0x31 lowering above it, 0x42 a raising
+// acquire above its level, 0x33 ExAcquireFastMutex above APC_LEVEL.
 #include "ex/fast_mutex.h"
 #include "exports/abi.h"
 #include "ke/spin_lock.h"
@@ -16,15 +19,33 @@
 using nt::KIRQL;
 using nt::KSPIN_LOCK;
 
+extern "C" {
+__declspec(dllimport) void NT_FASTCALL KefAcquireSpinLockAtDpcLevel(KSPIN_LOCK* lock);
+__declspec(dllimport) void NT_FASTCALL KefReleaseSpinLockFromDpcLevel(KSPIN_LOCK* lock);
+}
+
 namespace {
 
-// SYNCH_LEVEL of i386 multiprocessor Windows: IPI_LEVEL - 2 = 27 (MinGW-w64 wdm.h: x86 IPI_LEVEL
-// is 29, and its KeRaiseIrqlToSynchLevel inline for x64 notes "SYNCH_LEVEL = IPI_LEVEL - 2").
-constexpr KIRQL synch_level = 27;
+KIRQL acquire_raising(KSPIN_LOCK* lock, KIRQL irql) {
+    const KIRQL previous = ke::go_to_lock_irql(irql, lock);
+    KefAcquireSpinLockAtDpcLevel(lock);
+    return previous;
+}
 
-void acquire_in_stack(KSPIN_LOCK* lock, nt::KLOCK_QUEUE_HANDLE* handle, KIRQL irql) {
-    handle->OldIrql = ke::raise_irql(irql);
-    ke::acquire_queued_spin_lock_at_dpc(lock, handle);
+void release_lowering(KSPIN_LOCK* lock, KIRQL irql) {
+    KefReleaseSpinLockFromDpcLevel(lock);
+    ke::lower_irql(irql);
+}
+
+// "Callers of ExAcquireFastMutex must be running at IRQL <= APC_LEVEL" [MSDN:ExAcquireFastMutex];
+// a free build raises (sets) to APC_LEVEL regardless, Driver Verifier stops with 0xC4/0x33 (P2 the
+// IRQL, P3 the mutex).
+KIRQL fast_mutex_raise(nt::FAST_MUTEX* mutex) {
+    const KIRQL current = ke::current_irql();
+    if (current > ke::apc_level && vf::enabled()) [[unlikely]]
+        ke::verifier_violation(ke::verifier_code::fast_mutex_acquire_above_apc, current, reinterpret_cast<nt::ULONG_PTR>(mutex));
+    if (current != ke::apc_level) ke::set_irql(ke::apc_level);
+    return current;
 }
 
 }  // namespace
@@ -36,35 +57,28 @@ NT_EXPORT void NT_FASTCALL KfLowerIrql(KIRQL irql) { ke::lower_irql(irql); }
 // The stdcall pair older binaries import (the headers map KeRaiseIrql/KeLowerIrql to the Kf* pair).
 NT_EXPORT void NT_API KeRaiseIrql(KIRQL irql, KIRQL* old_irql) { *old_irql = ke::raise_irql(irql); }
 NT_EXPORT void NT_API KeLowerIrql(KIRQL irql) { ke::lower_irql(irql); }
-// "Callers of KeRaiseIrqlToDpcLevel must be running at IRQL <= DISPATCH_LEVEL. Otherwise, a call
-// to this routine causes a bug check" [MSDN:KeRaiseIrqlToDpcLevel]: the raise's 0x09.
+// "Callers of KeRaiseIrqlToDpcLevel must be running at IRQL <= DISPATCH_LEVEL"
+// [MSDN:KeRaiseIrqlToDpcLevel]: a free build goes to DISPATCH_LEVEL from anywhere (kmtest
+// KeSpinLock.c's raising acquires at HIGH_LEVEL); with the verifier on, the raise's 0x30.
 NT_EXPORT KIRQL NT_API KeRaiseIrqlToDpcLevel() { return ke::raise_irql(ke::dispatch_level); }
-NT_EXPORT KIRQL NT_API KeRaiseIrqlToSynchLevel() { return ke::raise_irql(synch_level); }
+NT_EXPORT KIRQL NT_API KeRaiseIrqlToSynchLevel() { return ke::raise_irql(ke::synch_level); }
 
 // ---- Spin locks ----
-NT_EXPORT KIRQL NT_FASTCALL KfAcquireSpinLock(KSPIN_LOCK* lock) { return ke::acquire_spin_lock(lock); }
-NT_EXPORT void NT_FASTCALL KfReleaseSpinLock(KSPIN_LOCK* lock, KIRQL new_irql) { ke::release_spin_lock(lock, new_irql); }
-NT_EXPORT void NT_API KeAcquireSpinLock(KSPIN_LOCK* lock, KIRQL* old_irql) { *old_irql = ke::acquire_spin_lock(lock); }
-NT_EXPORT void NT_API KeReleaseSpinLock(KSPIN_LOCK* lock, KIRQL new_irql) { ke::release_spin_lock(lock, new_irql); }
-NT_EXPORT KIRQL NT_FASTCALL KeAcquireSpinLockRaiseToSynch(KSPIN_LOCK* lock) {
-    const KIRQL previous = ke::raise_irql(synch_level);
-    ke::acquire_spin_lock_at_dpc(lock);
-    return previous;
-}
+NT_EXPORT KIRQL NT_FASTCALL KfAcquireSpinLock(KSPIN_LOCK* lock) { return acquire_raising(lock, ke::dispatch_level); }
+NT_EXPORT void NT_FASTCALL KfReleaseSpinLock(KSPIN_LOCK* lock, KIRQL new_irql) { release_lowering(lock, new_irql); }
+NT_EXPORT void NT_API KeAcquireSpinLock(KSPIN_LOCK* lock, KIRQL* old_irql) { *old_irql = acquire_raising(lock, ke::dispatch_level); }
+NT_EXPORT void NT_API KeReleaseSpinLock(KSPIN_LOCK* lock, KIRQL new_irql) { release_lowering(lock, new_irql); }
+NT_EXPORT KIRQL NT_FASTCALL KeAcquireSpinLockRaiseToSynch(KSPIN_LOCK* lock) { return acquire_raising(lock, ke::synch_level); }
 // In-stack queued locks: the kernel's FIFO queue (ke/spin_lock.h, the same as its ...AtDpcLevel
 // pair, so a driver may mix the raising and the AtDpcLevel forms on one lock); the handle also
 // keeps the IRQL to return to.
 NT_EXPORT void NT_FASTCALL KeAcquireInStackQueuedSpinLock(KSPIN_LOCK* lock, nt::KLOCK_QUEUE_HANDLE* handle) {
-    acquire_in_stack(lock, handle, ke::dispatch_level);
+    ke::acquire_queued_spin_lock(lock, handle, ke::dispatch_level);
 }
 NT_EXPORT void NT_FASTCALL KeAcquireInStackQueuedSpinLockRaiseToSynch(KSPIN_LOCK* lock, nt::KLOCK_QUEUE_HANDLE* handle) {
-    acquire_in_stack(lock, handle, synch_level);
+    ke::acquire_queued_spin_lock(lock, handle, ke::synch_level);
 }
-NT_EXPORT void NT_FASTCALL KeReleaseInStackQueuedSpinLock(nt::KLOCK_QUEUE_HANDLE* handle) {
-    const KIRQL previous = handle->OldIrql;
-    ke::release_queued_spin_lock_from_dpc(handle);
-    ke::lower_irql(previous);
-}
+NT_EXPORT void NT_FASTCALL KeReleaseInStackQueuedSpinLock(nt::KLOCK_QUEUE_HANDLE* handle) { ke::release_queued_spin_lock(handle); }
 
 // ---- Timing: the two HAL routines legacy drivers commonly import besides the above. Without
 // them such a driver would not load against this hal.dll (Wine's builtin hal.dll implements the
@@ -80,12 +94,11 @@ NT_EXPORT std::int64_t NT_API KeQueryPerformanceCounter(std::int64_t* frequency)
 NT_EXPORT void NT_API KeStallExecutionProcessor(nt::ULONG microseconds) { ke::stall_execution(microseconds); }
 
 // ---- Fast mutexes ----
-// "Callers of ExAcquireFastMutex must be running at IRQL <= APC_LEVEL. ExAcquireFastMutex sets the
-// IRQL to APC_LEVEL ... saves the caller's previous IRQL in the mutex, ... restored when the caller
-// invokes ExReleaseFastMutex" [MSDN:ExAcquireFastMutex]; ExTryToAcquireFastMutex raises only if it
-// acquires [MSDN:ExTryToAcquireFastMutex]. Above APC_LEVEL the raise stops with 0x09.
+// "ExAcquireFastMutex sets the IRQL to APC_LEVEL ... saves the caller's previous IRQL in the mutex,
+// ... restored when the caller invokes ExReleaseFastMutex" [MSDN:ExAcquireFastMutex];
+// ExTryToAcquireFastMutex raises only if it acquires [MSDN:ExTryToAcquireFastMutex].
 NT_EXPORT void NT_FASTCALL ExAcquireFastMutex(nt::FAST_MUTEX* mutex) {
-    const KIRQL previous = ke::raise_irql(ke::apc_level);
+    const KIRQL previous = fast_mutex_raise(mutex);
     ex::acquire_fast_mutex_unsafe(mutex);
     mutex->OldIrql = previous;
 }
@@ -95,9 +108,9 @@ NT_EXPORT void NT_FASTCALL ExReleaseFastMutex(nt::FAST_MUTEX* mutex) {
     ke::lower_irql(previous);
 }
 NT_EXPORT nt::BOOLEAN NT_FASTCALL ExTryToAcquireFastMutex(nt::FAST_MUTEX* mutex) {
-    const KIRQL previous = ke::raise_irql(ke::apc_level);
+    const KIRQL previous = fast_mutex_raise(mutex);
     if (!ex::try_acquire_fast_mutex_unsafe(mutex)) {
-        ke::lower_irql(previous);
+        ke::set_irql(previous);
         return 0;
     }
     mutex->OldIrql = previous;

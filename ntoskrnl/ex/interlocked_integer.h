@@ -13,6 +13,12 @@
 // - the kernel's own i386 InterlockedIncrement / Decrement (return the new value), Exchange,
 //   CompareExchange and ExchangeAdd (return the old value): Microsoft's InterlockedXxx pages.
 //
+// - the NT 3.x i386 routines Windows still exports for binaries of that era
+//   (ExInterlockedIncrementLong / DecrementLong / ExchangeUlong, stdcall with an unused lock
+//   argument; Exi386Interlocked*, stdcall; Exfi386Interlocked*, fastcall): atomic, the lock is not
+//   touched (kmtest ExInterlocked.c, validated on Windows, passes NULL on x86); Increment and
+//   Decrement return an INTERLOCKED_RESULT, the Exchange ones the old value.
+//
 // Every atomic operation is a full barrier, as the lock-prefixed instructions Windows uses are.
 // The __atomic builtins rather than std::atomic_ref: drivers' variables need not have the
 // alignment atomic_ref requires, and x86's locked instructions do not need it either.
@@ -71,6 +77,27 @@ inline nt::LONG interlocked_compare_exchange(nt::LONG* destination, nt::LONG exc
 inline nt::LONG interlocked_exchange_add(nt::LONG* addend, nt::LONG value) {
     return static_cast<nt::LONG>(
         __atomic_fetch_add(reinterpret_cast<nt::ULONG*>(addend), static_cast<nt::ULONG>(value), __ATOMIC_SEQ_CST));
+}
+
+// INTERLOCKED_RESULT on i386: the sign and zero flags of the new value as `lahf` leaves them in
+// AH, masked, which is what the x86 DDK's values are (MinGW-w64 wdm.h, x86: EFLAG_SIGN 0x8000,
+// EFLAG_ZERO 0x4000; RESULT_NEGATIVE = 0x8000, RESULT_ZERO = 0x4000, RESULT_POSITIVE = 0). The
+// other architectures' 0/1/2 (ntddk.h) belong to none of these exports: they are i386 only.
+namespace interlocked_result {
+inline constexpr nt::LONG negative = 0x8000;
+inline constexpr nt::LONG zero = 0x4000;
+inline constexpr nt::LONG positive = 0;
+}  // namespace interlocked_result
+
+inline nt::LONG interlocked_result_of(nt::LONG value) {
+    return value < 0 ? interlocked_result::negative : value == 0 ? interlocked_result::zero : interlocked_result::positive;
+}
+
+inline nt::LONG interlocked_increment_result(nt::LONG* addend) { return interlocked_result_of(interlocked_increment(addend)); }
+inline nt::LONG interlocked_decrement_result(nt::LONG* addend) { return interlocked_result_of(interlocked_decrement(addend)); }
+
+inline nt::ULONG interlocked_exchange_ulong(nt::ULONG* target, nt::ULONG value) {
+    return __atomic_exchange_n(target, value, __ATOMIC_SEQ_CST);
 }
 
 }  // namespace ex

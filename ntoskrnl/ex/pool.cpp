@@ -133,6 +133,7 @@ struct Located {
     bool quota;              // charged to the process (QUOTA_POOL_MASK / the big entry's flag)
     std::size_t block_bytes; // what the block occupies (and what its quota charge was)
     std::size_t quota_slot;  // bytes of it that hold the charged process (i386 quota blocks)
+    void* billed;            // the process a small quota block charged (and references)
     std::size_t requested;
     // small
     PageInfo* page;
@@ -213,8 +214,8 @@ struct Located {
     const std::size_t requested = block - unit - slot - slack;
     const auto* end = reinterpret_cast<const std::uint8_t*>(a) + block - unit - slot;
     check_slack(a, requested, end, slack);
+    void* billed = nullptr;
     if (quota) {
-        const void* billed;
 #if UINTPTR_MAX > 0xFFFFFFFFu
         billed = header->ProcessBilled;
 #else
@@ -235,6 +236,7 @@ struct Located {
     l.quota = quota;
     l.block_bytes = block;
     l.quota_slot = slot;
+    l.billed = billed;
     l.requested = requested;
     return l;
 }
@@ -442,9 +444,12 @@ void* allocate(const Request& r, nt::NTSTATUS* failure) {
             free_header_modified(header, block / unit);
         h.set_pool_type(header_pool_type(r.type, quota));
         header->PoolTag = r.tag;
+        // A quota block references the process it charged until it is freed (ps/quota.h).
+        void* const billed = quota ? ps::process_object() : nullptr;
+        if (billed) ps::reference_process(billed);
 #if UINTPTR_MAX > 0xFFFFFFFFu
         // x64 Windows keeps the charged EPROCESS in the header (windows-behavior.md 4.6).
-        header->ProcessBilled = quota ? ps::process_object() : nullptr;
+        header->ProcessBilled = billed;
 #endif
         const std::size_t slack = block - unit - slot - requested;
         const auto at = reinterpret_cast<std::uintptr_t>(body);
@@ -452,10 +457,7 @@ void* allocate(const Request& r, nt::NTSTATUS* failure) {
         page->slack[index].store(static_cast<std::uint8_t>(slack), std::memory_order_relaxed);
         std::uint8_t* end = static_cast<std::uint8_t*>(body) + block - unit - slot;
         fill_slack(end, slack, block - unit - slot);
-        if (slot) {
-            void* process = ps::process_object();
-            std::memcpy(end, &process, sizeof(process));
-        }
+        if (slot) std::memcpy(end, &billed, sizeof(billed));
         __atomic_store_n(&header->Ulong1, h.Ulong1, __ATOMIC_RELEASE);
     } else {
         body = big_allocate(r.type.arena, requested, r.tag, header_pool_type(r.type, false), false);
@@ -513,7 +515,10 @@ void free(void* block, nt::ULONG tag) {
                                          __ATOMIC_ACQUIRE))
             ke::bug_check(bad_pool_caller, 0x07, 0, expected, reinterpret_cast<std::uintptr_t>(block));
     }
-    if (l.quota) return_quota(paged, l.block_bytes);
+    if (l.quota) {
+        return_quota(paged, l.block_bytes);
+        if (!l.big && l.billed) ps::dereference_process(l.billed);
+    }
     ThreadHeap& heap = this_thread_heap();
     count(heap.tags, stored_tag, paged, true, static_cast<std::int64_t>(l.requested));
     if (l.big)

@@ -85,4 +85,25 @@ NT_EXPORT LONG NT_FASTCALL InterlockedCompareExchange(LONG* destination, LONG ex
 NT_EXPORT LONG NT_FASTCALL InterlockedExchangeAdd(LONG* addend, LONG value) {
     return ex::interlocked_exchange_add(addend, value);
 }
+
+// ---- issue 11: the NT 3.x i386 routines (ex/interlocked_integer.h). INTERLOCKED_RESULT is an
+// enum: a LONG in EAX. Conventions: the NT DDK's prototypes (NTKERNELAPI, i.e. stdcall) for the
+// Ex*/Exi386* forms, as ReactOS's kmtest ExInterlocked.c declares and calls them on Windows
+// checking ESP after each call; FASTCALL for Exfi386* (MinGW-w64 ntddk.h). MinGW-w64's i386
+// libntoskrnl.a names @ExInterlockedIncrementLong@8, a fastcall that Windows' export is not. ----
+NT_EXPORT LONG NT_API ExInterlockedIncrementLong(LONG* addend, KSPIN_LOCK*) { return ex::interlocked_increment_result(addend); }
+NT_EXPORT LONG NT_API ExInterlockedDecrementLong(LONG* addend, KSPIN_LOCK*) { return ex::interlocked_decrement_result(addend); }
+NT_EXPORT ULONG NT_API ExInterlockedExchangeUlong(ULONG* target, ULONG value, KSPIN_LOCK*) {
+    return ex::interlocked_exchange_ulong(target, value);
+}
+NT_EXPORT LONG NT_API Exi386InterlockedIncrementLong(LONG* addend) { return ex::interlocked_increment_result(addend); }
+NT_EXPORT LONG NT_API Exi386InterlockedDecrementLong(LONG* addend) { return ex::interlocked_decrement_result(addend); }
+NT_EXPORT ULONG NT_API Exi386InterlockedExchangeUlong(ULONG* target, ULONG value) {
+    return ex::interlocked_exchange_ulong(target, value);
+}
+NT_EXPORT LONG NT_FASTCALL Exfi386InterlockedIncrementLong(LONG* addend) { return ex::interlocked_increment_result(addend); }
+NT_EXPORT LONG NT_FASTCALL Exfi386InterlockedDecrementLong(LONG* addend) { return ex::interlocked_decrement_result(addend); }
+NT_EXPORT ULONG NT_FASTCALL Exfi386InterlockedExchangeUlong(ULONG* target, ULONG value) {
+    return ex::interlocked_exchange_ulong(target, value);
+}
 #endif

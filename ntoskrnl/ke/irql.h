@@ -15,6 +15,9 @@ inline constexpr nt::KIRQL passive_level = 0;
 inline constexpr nt::KIRQL apc_level = 1;
 inline constexpr nt::KIRQL dispatch_level = 2;
 inline constexpr nt::KIRQL high_level = nt::is_64bit ? 15 : 31;
+// SYNCH_LEVEL of a multiprocessor kernel: IPI_LEVEL - 2, i.e. 27 on x86 (IPI_LEVEL 29) and 12 on
+// x64 (IPI_LEVEL 14) (MinGW-w64 wdm.h; kmtest KeIrql.c uses IPI_LEVEL - 2 on MP builds).
+inline constexpr nt::KIRQL synch_level = nt::is_64bit ? 12 : 27;
 
 // Who keeps the IRQL. On i386 Windows the HAL does: KeGetCurrentIrql, KfRaiseIrql and KfLowerIrql
 // are hal.dll exports that the kernel itself imports (MinGW-w64 i386 libhal.a; windows-behavior.md

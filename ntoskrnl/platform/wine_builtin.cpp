@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "ex/pool.h"
+#include "platform/platform.h"
 #include "ps/quota.h"
 
 namespace platform {
@@ -16,6 +17,11 @@ namespace {
 
 HMODULE wine_module;
 void*(WINAPI* wine_IoGetCurrentProcess)();
+// Wine's object manager keeps its count in its own header ({LONG ref; POBJECT_TYPE type} before
+// the body, dlls/ntoskrnl.exe/ntoskrnl.c), not in Windows' OBJECT_HEADER: a reference on one of
+// its objects is taken and dropped through its own routines (fastcall on i386, as the DDK's).
+nt::LONG_PTR(NT_FASTCALL* wine_ObfReferenceObject)(void*);
+nt::LONG_PTR(NT_FASTCALL* wine_ObfDereferenceObject)(void*);
 
 using HeapFreeFn = BOOL(WINAPI*)(HANDLE, DWORD, void*);
 using RtlFreeHeapFn = BOOLEAN(WINAPI*)(HANDLE, ULONG, void*);
@@ -62,6 +68,14 @@ std::size_t heap_usable_bytes(void* heap, const void* block) {
 const ex::pool::ForeignAllocator wine_heaps{heap_owning, heap_free, heap_usable_bytes};
 
 void* wine_process() { return wine_IoGetCurrentProcess(); }
+void wine_reference(void* object) { wine_ObfReferenceObject(object); }
+void wine_dereference(void* object) { wine_ObfDereferenceObject(object); }
+const ps::ProcessObjectSource wine_process_source{wine_process, wine_reference, wine_dereference};
+
+template <typename F>
+F wine_export(const char* name) {
+    return reinterpret_cast<F>(reinterpret_cast<void*>(GetProcAddress(wine_module, name)));
+}
 
 // wine_ntoskrnl.dll from the module's own directory (the drop-in's system32, a build's bin/):
 // the forwarders name it without a path, and the loader finds a loaded module by its base name.
@@ -84,7 +98,9 @@ HMODULE load_private_builtin() {
 bool join_wine_builtin() {
     wine_module = load_private_builtin();
     if (!wine_module) return false;
-    wine_IoGetCurrentProcess = reinterpret_cast<void*(WINAPI*)()>(reinterpret_cast<void*>(GetProcAddress(wine_module, "IoGetCurrentProcess")));
+    wine_IoGetCurrentProcess = wine_export<void*(WINAPI*)()>("IoGetCurrentProcess");
+    wine_ObfReferenceObject = wine_export<decltype(wine_ObfReferenceObject)>("ObfReferenceObject");
+    wine_ObfDereferenceObject = wine_export<decltype(wine_ObfDereferenceObject)>("ObfDereferenceObject");
     rebind_import(wine_module, "kernel32.dll", "HeapFree", reinterpret_cast<void*>(&routed_HeapFree),
                   reinterpret_cast<void**>(&real_HeapFree));
     rebind_import(wine_module, "ntdll.dll", "RtlFreeHeap", reinterpret_cast<void*>(&routed_RtlFreeHeap),
@@ -95,7 +111,13 @@ bool join_wine_builtin() {
     if (!real_RtlFreeHeap)
         real_RtlFreeHeap = reinterpret_cast<RtlFreeHeapFn>(reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "RtlFreeHeap")));
     ex::pool::set_foreign_allocator(&wine_heaps);
-    if (wine_IoGetCurrentProcess) ps::set_process_object_source(&wine_process);
+    // Wine's process object only with Wine's routines to reference it (ps/quota.h); without them
+    // the emulated process, whose header keeps the count, stays the process object.
+    if (wine_IoGetCurrentProcess && wine_ObfReferenceObject && wine_ObfDereferenceObject)
+        ps::set_process_object_source(&wine_process_source);
+    else
+        platform::write_stderr("ntoskrnl.exe: warning: wine_ntoskrnl.dll lacks IoGetCurrentProcess or ObfReferenceObject/"
+                               "ObfDereferenceObject; drivers get the module's own process object\n");
     watch_driver_objects(wine_module);
     return true;
 }

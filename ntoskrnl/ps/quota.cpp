@@ -8,9 +8,12 @@
 namespace ps {
 namespace {
 
-EmulatedProcess the_process;
+EmulatedProcessObject the_object;
+EmulatedProcess& the_process = the_object.body;
 
-std::atomic<void* (*)()> object_source{nullptr};
+std::atomic<const ProcessObjectSource*> object_source{nullptr};
+
+std::atomic_ref<nt::LONG_PTR> pointer_count() { return std::atomic_ref<nt::LONG_PTR>(the_object.header.PointerCount); }
 
 // The process objects handed out so far: a Wine process sees its own and those of the clients
 // whose requests its drivers serve, a handful; past the table's end an object is still handed out
@@ -38,12 +41,30 @@ void remember(void* object) {
 
 EmulatedProcess* current_process() { return &the_process; }
 
-void set_process_object_source(void* (*source)()) { object_source.store(source, std::memory_order_release); }
+const nt::OBJECT_HEADER* emulated_process_header() { return &the_object.header; }
+
+void set_process_object_source(const ProcessObjectSource* source) { object_source.store(source, std::memory_order_release); }
+
+void reference_process(void* object) {
+    if (object == &the_process) {
+        pointer_count().fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
+    object_source.load(std::memory_order_acquire)->reference(object);
+}
+
+void dereference_process(void* object) {
+    if (object == &the_process) {
+        pointer_count().fetch_sub(1, std::memory_order_release);
+        return;
+    }
+    object_source.load(std::memory_order_acquire)->dereference(object);
+}
 
 void* process_object() {
-    auto source = object_source.load(std::memory_order_acquire);
+    const ProcessObjectSource* source = object_source.load(std::memory_order_acquire);
     if (!source) return &the_process;
-    void* object = source();
+    void* object = source->current();
     if (!object) return &the_process;
     remember(object);
     return object;

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "nt/ob_layouts.h"
 #include "nt/types.h"
 
 namespace ps {
@@ -25,7 +26,24 @@ struct EmulatedProcess {
     std::atomic<std::uint64_t> limit[2] = {~std::uint64_t{0}, ~std::uint64_t{0}};
 };
 
+// The emulated process as an object: Windows' OBJECT_HEADER (nt/ob_layouts.h) right before it, so
+// OBJECT_TO_OBJECT_HEADER(process)->PointerCount is where Windows has it (body - 0x18 on x86,
+// - 0x30 on x64). PointerCount starts at 1, the reference the system keeps while the process
+// lives; the references quota blocks take are counted there (reference_process below).
+inline nt::OBJECT_HEADER initial_header() {
+    nt::OBJECT_HEADER h{};
+    h.PointerCount = 1;
+    return h;
+}
+struct EmulatedProcessObject {
+    nt::OBJECT_HEADER header = initial_header();
+    EmulatedProcess body;
+};
+static_assert(offsetof(EmulatedProcessObject, body) == sizeof(nt::OBJECT_HEADER));
+
 EmulatedProcess* current_process();
+// The emulated process's header (tests read its PointerCount).
+const nt::OBJECT_HEADER* emulated_process_header();
 
 // The PEPROCESS the module hands out (IoGetCurrentProcess, PsGetCurrentProcess) and records in
 // quota blocks. Without a source it is the EmulatedProcess itself. In the drop-in the source is
@@ -34,7 +52,22 @@ EmulatedProcess* current_process();
 // dispatches an IRP, as Windows runs a top-level driver's dispatch in the caller's context. The
 // quota itself is kept in the one EmulatedProcess whatever the object.
 void* process_object();
-void set_process_object_source(void* (*source)());
+// The drop-in's source and the routines of the object manager that owns its objects (Wine's
+// ObfReferenceObject / ObfDereferenceObject on Wine's objects, which keep the count in Wine's own
+// header, not in Windows' layout).
+struct ProcessObjectSource {
+    void* (*current)();
+    void (*reference)(void* object);
+    void (*dereference)(void* object);
+};
+void set_process_object_source(const ProcessObjectSource* source);
+
+// The reference a small quota block holds on the process it charged, from the allocation to its
+// free ("it takes a reference to the process, and releases it on free": ReactOS's kmtest
+// ExPools.c, validated on Windows; blocks of a page or more take none). Through the owner of the
+// object: the emulated process's header count, or the source's Ob routines for Wine's objects.
+void reference_process(void* object);
+void dereference_process(void* object);
 // Whether `object` is a process object the module has handed out (a quota block's billed
 // process is checked against this at free, as Windows checks the block's ProcessBilled).
 bool is_process_object(const void* object);

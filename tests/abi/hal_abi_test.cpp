@@ -3,7 +3,8 @@
 // (windows-hal-exports.txt) and against MinGW-w64's i386 libhal.a (generated from Windows' own
 // hal.dll exports), the import library drivers and the kernel link with, per-architecture
 // presence (no x86_64 hal.dll), and the imports between hal.dll and ntoskrnl.exe (the cycle i386
-// Windows has: the kernel imports the IRQL routines, hal.dll imports KeBugCheckEx).
+// Windows has: the kernel imports the IRQL routines, hal.dll imports KeBugCheckEx, and here the
+// kernel's KefAcquireSpinLockAtDpcLevel/KefReleaseSpinLockFromDpcLevel, owners of the lock word).
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -135,7 +136,10 @@ TEST(HalAbi, HalImportsSystemDllsAndKernelExportsOnly) {
         for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         EXPECT_TRUE(allowed.count(lower)) << "hal.dll imports " << m.dll;
     }
-    EXPECT_EQ(imported_from(hal, "ntoskrnl.exe"), (std::set<std::string>{"KeBugCheckEx"}));
+    // KeBugCheckEx, and the kernel's spin lock word routines the raising hal.dll forms take and
+    // release the lock through (one owner of the word and of the verifier's owner record).
+    EXPECT_EQ(imported_from(hal, "ntoskrnl.exe"),
+              (std::set<std::string>{"KeBugCheckEx", "KefAcquireSpinLockAtDpcLevel", "KefReleaseSpinLockFromDpcLevel"}));
     for (const auto& name : imported_from(hal, "ntoskrnl.exe")) EXPECT_TRUE(kernel_exports.count(name)) << name;
 }
 

@@ -17,9 +17,10 @@
  *   microseconds" [MSDN:KeStallExecutionProcessor] (a lower bound, no upper one is asserted);
  * - misuse in child processes (exit status + STOP line): a PagedPool allocation while holding a
  *   hal.dll spin lock is BAD_POOL_CALLER 0xC2 subcode 0x08 (P2 the IRQL, P3 the pool type, P4 the
- *   size; windows-behavior.md 3.1); KfLowerIrql above the current IRQL is IRQL_NOT_LESS_OR_EQUAL
- *   (0x0A, P1 requested, P2 current); KfRaiseIrql below it IRQL_NOT_GREATER_OR_EQUAL (0x09, P1
- *   current, P2 requested) (ntoskrnl/ke/spin_lock.h);
+ *   size; windows-behavior.md 3.1: checked on free builds too); with the verifier on
+ *   (NTOSKRNL_VERIFIER=1), KfLowerIrql above the current IRQL is 0xC4/0x31, KfRaiseIrql below it
+ *   0xC4/0x30, ExAcquireFastMutex above APC_LEVEL 0xC4/0x33 (Driver Verifier's codes; a free
+ *   build checks none of these, ntoskrnl/ke/spin_lock.h);
  * - robustness, a Wine-only situation ("hal.exe builtin_hal", registered with WINEDLLOVERRIDES
  *   ending in hal.dll=b): bound to Wine's builtin hal.dll, the module warns once on stderr and
  *   keeps its own IRQL; the pool and Wine's hal.dll spin locks (on the module's lock words) work.
@@ -92,7 +93,8 @@ static void test_spin_locks(void)
 
     old = hd_KeAcquireInStackQueuedSpinLock(&lock, handle);
     ok(old == HD_PASSIVE_LEVEL, "in-stack queued: OldIrql %u\n", old);
-    ok(hd_lock_queue_handle_lock(handle) == &lock, "handle does not record the lock\n");
+    /* LOCK_QUEUE_OWNER (2) while held (kmtest KeSpinLock.c, free MP builds). */
+    ok(hd_lock_queue_handle_lock(handle) == (void *)((uintptr_t)&lock | 2), "handle does not record the lock as owned\n");
     /* A queued lock's word names the tail of its queue: the holder's KSPIN_LOCK_QUEUE, which is
      * the handle's LockQueue at offset 0. */
     ok(hd_KeGetCurrentIrql() == HD_DISPATCH_LEVEL && lock == (uintptr_t)handle, "in-stack queued: IRQL %u, word %#Ix\n",
@@ -198,16 +200,20 @@ static void test_fast_mutex(void)
 }
 
 /* ---- Misuse in child processes ---- */
-struct misuse_case { const char *name; DWORD code; const char *stop_name; ULONG64 p[4]; int nparams; };
+struct misuse_case { const char *name; DWORD code; const char *stop_name; ULONG64 p[4]; int nparams; int verifier; };
 static const struct misuse_case cases[] =
 {
-    {"paged_pool_under_spin_lock", 0xC2, "BAD_POOL_CALLER", {0x08, HD_DISPATCH_LEVEL, 1, 100}, 4},
+    {"paged_pool_under_spin_lock", 0xC2, "BAD_POOL_CALLER", {0x08, HD_DISPATCH_LEVEL, 1, 100}, 4, 0},
     /* 0x09: a free at a bad IRQL, P3 the block's pool type (P4 its address, not checked). */
-    {"paged_free_under_spin_lock", 0xC2, "BAD_POOL_CALLER", {0x09, HD_DISPATCH_LEVEL, 1}, 3},
+    {"paged_free_under_spin_lock", 0xC2, "BAD_POOL_CALLER", {0x09, HD_DISPATCH_LEVEL, 1}, 3, 0},
     /* Nonpaged pool is allowed up to DISPATCH_LEVEL, not above. */
-    {"nonpaged_pool_above_dispatch", 0xC2, "BAD_POOL_CALLER", {0x08, HD_DISPATCH_LEVEL + 1, 0, 100}, 4},
-    {"lower_above", 0x0A, "IRQL_NOT_LESS_OR_EQUAL", {HD_DISPATCH_LEVEL, HD_PASSIVE_LEVEL}, 2},
-    {"raise_below", 0x09, "IRQL_NOT_GREATER_OR_EQUAL", {HD_DISPATCH_LEVEL, HD_APC_LEVEL}, 2},
+    {"nonpaged_pool_above_dispatch", 0xC2, "BAD_POOL_CALLER", {0x08, HD_DISPATCH_LEVEL + 1, 0, 100}, 4, 0},
+    /* The IRQL rules a free build does not check (tests/pe/free_build.c), with the verifier on:
+     * Driver Verifier's 0xC4 subcodes 0x31 (P2 current, P3 requested), 0x30 (the same) and 0x33
+     * (ExAcquireFastMutex above APC_LEVEL: P2 the IRQL, P3 the mutex). */
+    {"lower_above", 0xC4, "DRIVER_VERIFIER_DETECTED_VIOLATION", {0x31, HD_PASSIVE_LEVEL, HD_DISPATCH_LEVEL, 0}, 4, 1},
+    {"raise_below", 0xC4, "DRIVER_VERIFIER_DETECTED_VIOLATION", {0x30, HD_DISPATCH_LEVEL, HD_APC_LEVEL}, 3, 1},
+    {"fast_mutex_above_apc", 0xC4, "DRIVER_VERIFIER_DETECTED_VIOLATION", {0x33, HD_DISPATCH_LEVEL}, 2, 1},
 };
 
 static void run_child(const char *name)
@@ -235,6 +241,7 @@ static void run_child(const char *name)
     else if (!strcmp(name, "nonpaged_pool_above_dispatch")) { hd_KeRaiseIrql(HD_DISPATCH_LEVEL + 1); hd_ExAllocatePoolWithTag(0, 100); }
     else if (!strcmp(name, "lower_above")) hd_KeLowerIrql(HD_DISPATCH_LEVEL);
     else if (!strcmp(name, "raise_below")) { hd_KeRaiseIrqlToDpcLevel(); hd_KeRaiseIrql(HD_APC_LEVEL); }
+    else if (!strcmp(name, "fast_mutex_above_apc")) { hd_ExInitializeFastMutex(shared_mutex); hd_KeRaiseIrqlToDpcLevel(); hd_ExAcquireFastMutex(shared_mutex); }
     else ExitProcess(0x7E);
     ExitProcess(0x7D);   /* no bug check */
 }
@@ -250,7 +257,9 @@ static void test_misuse(void)
         DWORD code;
         winetest_push_context("%s", c->name);
         snprintf(args, sizeof(args), "child %s", c->name);
+        SetEnvironmentVariableA("NTOSKRNL_VERIFIER", c->verifier ? "1" : NULL);
         code = winetest_run_self(args, out, sizeof(out));
+        SetEnvironmentVariableA("NTOSKRNL_VERIFIER", NULL);
         ok(code == c->code, "exit code %#lx, expected %#lx; output \"%s\"\n", code, c->code, out);
         stop = strstr(out, "*** STOP: ");
         ok(stop != NULL, "no STOP line in \"%s\"\n", out);

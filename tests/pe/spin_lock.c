@@ -1,18 +1,21 @@
 /*
  * Spin locks and the emulated IRQL (windows-behavior.md 1.6, 3.10), through the DDK headers'
  * own expansions (spin_lock_driver.c):
- * - a KSPIN_LOCK has bit 0 set while held and is 0 when free; the raising acquire returns the
- *   previous IRQL and leaves the caller at DISPATCH_LEVEL, the release lowers it again;
+ * - a KSPIN_LOCK is 1 while held and 0 when free (a free multiprocessor build's word: ReactOS's
+ *   kmtest KeSpinLock.c, validated on Windows); the raising acquire returns the previous IRQL and
+ *   leaves the caller at DISPATCH_LEVEL, the release lowers it again;
  * - the AtDpcLevel forms (i386 fastcall Kef* and stdcall Ke*) take the lock without raising;
  * - hal.dll: on i386 drivers import KfAcquireSpinLock / KfReleaseSpinLock / KeGetCurrentIrql /
  *   KfRaiseIrql / KfLowerIrql from hal.dll: the project's hal.dll, which keeps the IRQL the module
  *   checks (tests/pe/hal.c tests it in depth). On x86_64 Wine's hal.dll forwards KeLowerIrql to
  *   the module.
  * - in-stack queued locks at DPC level and the Unsafe fast mutex routines (Wine's hal imports);
- * - misuse, each in a child process that must end with the STOP line and the code as exit
- *   status: raising below the current IRQL (0x09), lowering above it (0x0A), acquiring above
- *   DISPATCH_LEVEL (0x09), acquiring a lock the thread holds (0x0F), releasing one it does not
- *   hold (0x10); codes from Microsoft's bug check reference (see ntoskrnl/ke/spin_lock.h).
+ * - misuse: a free build checks none of it (tests/pe/free_build.c); with the verifier on
+ *   (NTOSKRNL_VERIFIER=1 in the child's environment, what the driver host's --verifier sets), each
+ *   case in a child process must end with the STOP line and the code as exit status: raising below
+ *   the current IRQL 0xC4/0x30, lowering above it 0xC4/0x31, acquiring above DISPATCH_LEVEL
+ *   0xC4/0x42 (Driver Verifier's codes, Microsoft's bug check reference for 0xC4), acquiring a
+ *   lock the thread holds 0x0F, releasing one it does not hold 0x10 (see ntoskrnl/ke/spin_lock.h).
  */
 #include <windows.h>
 #include <stdint.h>
@@ -55,7 +58,7 @@ static void test_raising_acquire(void)
 
     old = sd_KeAcquireSpinLock(&lock);
     ok(old == SD_PASSIVE_LEVEL, "KeAcquireSpinLock returned IRQL %u\n", old);
-    ok(lock & 1, "lock word %#Ix while held\n", lock);
+    ok(lock == 1, "lock word %#Ix while held\n", lock);
     ok(sd_KeGetCurrentIrql() == SD_DISPATCH_LEVEL, "IRQL %u while holding a spin lock\n", sd_KeGetCurrentIrql());
     sd_KeReleaseSpinLock(&lock, old);
     ok(lock == 0, "lock word %#Ix after release\n", lock);
@@ -77,16 +80,18 @@ static void test_at_dpc_level(void)
     unsigned char old = sd_KeRaiseIrqlToDpcLevel();   /* i386: hal.dll's */
 
     sd_KeAcquireSpinLockAtDpcLevel(&lock);
-    ok(lock & 1, "Kef/KeAcquireSpinLockAtDpcLevel: lock word %#Ix\n", lock);
+    ok(lock == 1, "Kef/KeAcquireSpinLockAtDpcLevel: lock word %#Ix\n", lock);
     sd_KeReleaseSpinLockFromDpcLevel(&lock);
     ok(lock == 0, "lock word %#Ix after release\n", lock);
     sd_KeAcquireSpinLockAtDpcLevel_stdcall(&lock);
-    ok(lock & 1, "KeAcquireSpinLockAtDpcLevel (stdcall): lock word %#Ix\n", lock);
+    ok(lock == 1, "KeAcquireSpinLockAtDpcLevel (stdcall): lock word %#Ix\n", lock);
     sd_KeReleaseSpinLockFromDpcLevel_stdcall(&lock);
     ok(lock == 0, "lock word %#Ix after release\n", lock);
 
     ok(sd_lock_queue_handle_size() <= sizeof(handle), "KLOCK_QUEUE_HANDLE too big\n");
-    ok(sd_KeAcquireInStackQueuedSpinLockAtDpcLevel(&lock, handle) == &lock, "handle does not record the lock\n");
+    /* LOCK_QUEUE_OWNER (2) in the held handle's Lock (kmtest KeSpinLock.c, free MP builds). */
+    ok(sd_KeAcquireInStackQueuedSpinLockAtDpcLevel(&lock, handle) == (void *)((uintptr_t)&lock | 2),
+       "handle does not record the lock as owned\n");
     /* The word names the tail of the queue: the holder's KSPIN_LOCK_QUEUE (the handle's LockQueue). */
     ok(lock == (uintptr_t)handle, "in-stack queued lock: lock word %#Ix while held, handle %p\n", lock, handle);
     sd_KeReleaseInStackQueuedSpinLockFromDpcLevel(handle);
@@ -153,21 +158,23 @@ static void test_hal(void)
 #endif
 }
 
-/* ---- Misuse in child processes ---- */
-struct misuse_case { const char *name; DWORD code; const char *stop_name; int p1_is_lock; ULONG64 p1, p2; };
+/* ---- Misuse in child processes, with the verifier on ---- */
+struct misuse_case { const char *name; DWORD code; const char *stop_name; int p2_is_lock; ULONG64 p1, p2, p3; };
 static const struct misuse_case cases[] =
 {
-    {"raise_below", 0x09, "IRQL_NOT_GREATER_OR_EQUAL", 0, SD_DISPATCH_LEVEL, SD_APC_LEVEL},
-    {"lower_above", 0x0A, "IRQL_NOT_LESS_OR_EQUAL", 0, SD_DISPATCH_LEVEL, SD_PASSIVE_LEVEL},
-    {"acquire_above_dispatch", 0x09, "IRQL_NOT_GREATER_OR_EQUAL", 0, 15, SD_DISPATCH_LEVEL},
-    {"acquire_owned", 0x0F, "SPIN_LOCK_ALREADY_OWNED", 1, 0, 0},
-    {"release_free", 0x10, "SPIN_LOCK_NOT_OWNED", 1, 0, 0},
+    /* 0xC4/0x30: P2 current, P3 requested; 0x31 the same; 0x42: P2 current IRQL, P3 the lock. */
+    {"raise_below", 0xC4, "DRIVER_VERIFIER_DETECTED_VIOLATION", 0, 0x30, SD_DISPATCH_LEVEL, SD_APC_LEVEL},
+    {"lower_above", 0xC4, "DRIVER_VERIFIER_DETECTED_VIOLATION", 0, 0x31, SD_PASSIVE_LEVEL, SD_DISPATCH_LEVEL},
+    {"acquire_above_dispatch", 0xC4, "DRIVER_VERIFIER_DETECTED_VIOLATION", 1, 0x42, 15, 0},
+    /* P1 the lock. */
+    {"acquire_owned", 0x0F, "SPIN_LOCK_ALREADY_OWNED", 2, 0, 0, 0},
+    {"release_free", 0x10, "SPIN_LOCK_NOT_OWNED", 2, 0, 0, 0},
 };
 static uintptr_t child_lock;
 
 static void run_child(const char *name)
 {
-    printf("LOCK %p\n", (void *)&child_lock);
+    printf("ADDR %p\n", (void *)&child_lock);
     fflush(stdout);
     if (!strcmp(name, "raise_below")) { sd_KeRaiseIrqlToDpcLevel(); sd_KfRaiseIrql(SD_APC_LEVEL); }
     else if (!strcmp(name, "lower_above")) sd_KeLowerIrql(SD_DISPATCH_LEVEL);
@@ -180,36 +187,36 @@ static void run_child(const char *name)
 
 static void test_misuse(void)
 {
-    char out[4096], args[128], expect[160];
+    char out[4096], args[128];
     unsigned i;
+    SetEnvironmentVariableA("NTOSKRNL_VERIFIER", "1");
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
     {
         const struct misuse_case *c = &cases[i];
-        ULONG64 lock = 0, p1;
-        const char *stop;
+        struct winetest_stop st;
         DWORD code;
         winetest_push_context("%s", c->name);
         snprintf(args, sizeof(args), "child %s", c->name);
         code = winetest_run_self(args, out, sizeof(out));
         ok(code == c->code, "exit code %#lx, expected %#lx; output \"%s\"\n", code, c->code, out);
-        if (!strncmp(out, "LOCK ", 5)) lock = strtoull(out + 5, NULL, 16);
-        stop = strstr(out, "*** STOP: ");
-        ok(stop != NULL, "no STOP line in \"%s\"\n", out);
-        if (stop)
+        winetest_parse_stop(out, &st);
+        ok(st.found, "no STOP line in \"%s\"\n", out);
+        if (st.found)
         {
-            snprintf(expect, sizeof(expect), "*** STOP: 0x%08lX (0x", c->code);
-            ok(!strncmp(stop, expect, strlen(expect)), "STOP line \"%s\"\n", stop);
-            p1 = strtoull(stop + strlen(expect), NULL, 16);
-            ok(p1 == (c->p1_is_lock ? lock : c->p1), "P1 %#I64x\n", p1);
-            if (!c->p1_is_lock)
+            ok(st.code == c->code, "STOP line \"%s\"\n", out);
+            if (c->p2_is_lock == 2)
+                ok(st.p[0] == st.addr, "P1 %#I64x, lock %#I64x\n", st.p[0], st.addr);
+            else
             {
-                const char *comma = strchr(stop, ',');
-                ok(comma && strtoull(comma + 3, NULL, 16) == c->p2, "P2 in \"%s\"\n", stop);
+                ok(st.p[0] == c->p1, "P1 %#I64x\n", st.p[0]);
+                ok(st.p[1] == c->p2, "P2 %#I64x\n", st.p[1]);
+                ok(st.p[2] == (c->p2_is_lock ? st.addr : c->p3), "P3 %#I64x\n", st.p[2]);
             }
-            ok(strstr(stop, c->stop_name) != NULL, "name missing in \"%s\"\n", stop);
+            ok(!strcmp(st.name, c->stop_name), "name \"%s\"\n", st.name);
         }
         winetest_pop_context();
     }
+    SetEnvironmentVariableA("NTOSKRNL_VERIFIER", NULL);
 }
 
 START_TEST(spin_lock)

@@ -172,3 +172,25 @@ TEST(InterlockedIntegerStress, ConcurrentAdditionsAreNotLost) {
 }
 
 }  // namespace
+
+// The NT 3.x i386 routines' INTERLOCKED_RESULT: x86 wdm.h's flag values (0x8000 negative, 0x4000
+// zero, 0 positive) for the new value, including the wrap at the ends of the LONG range
+// (kmtest ExInterlocked.c's cases).
+TEST(InterlockedInteger, Nt3ResultsAreTheX86FlagValues) {
+    struct Case { nt::LONG before; bool increment; nt::LONG after; nt::LONG result; };
+    const Case cases[] = {
+        {-2, true, -1, 0x8000}, {-1, true, 0, 0x4000}, {0, true, 1, 0},
+        {0x7FFFFFFF, true, static_cast<nt::LONG>(0x80000000u), 0x8000},
+        {static_cast<nt::LONG>(0x80000000u), false, 0x7FFFFFFF, 0}, {0, false, -1, 0x8000},
+        {1, false, 0, 0x4000}, {2, false, 1, 0},
+    };
+    for (const Case& c : cases) {
+        nt::LONG value = c.before;
+        const nt::LONG result = c.increment ? ex::interlocked_increment_result(&value) : ex::interlocked_decrement_result(&value);
+        EXPECT_EQ(value, c.after) << c.before;
+        EXPECT_EQ(result, c.result) << c.before;
+    }
+    nt::ULONG target = 212;
+    EXPECT_EQ(ex::interlocked_exchange_ulong(&target, 121), 212u);
+    EXPECT_EQ(target, 121u);
+}

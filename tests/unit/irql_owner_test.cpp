@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "ke/spin_lock.h"
+#include "vf/verifier.h"
 
 namespace {
 
@@ -101,13 +102,14 @@ TEST_F(IrqlOwner, AnOwnerAboveDispatchIsBoundWithoutAProbe) {
     hal_level = ke::passive_level;
 }
 
-TEST_F(IrqlOwner, LoweringAboveTheOwnersIrqlStillStopsWith0x0A) {
+TEST_F(IrqlOwner, VerifierLoweringAboveTheOwnersIrqlStillStops) {
     EXPECT_EXIT(
         {
+            vf::set_enabled(true);
             ke::bind_irql_owner(&keeping_hal);
             ke::lower_irql(ke::dispatch_level);
         },
-        testing::ExitedWithCode(0x0A), "STOP: 0x0000000A");
+        testing::ExitedWithCode(0xC4), "STOP: 0x000000C4 \\(0x0000000000000031");
 }
 
 }  // namespace

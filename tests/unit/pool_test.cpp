@@ -181,6 +181,26 @@ TEST(Pool, ProtectedTagsAreCountedWithoutTheProtectedBit) {
     ex::pool::free(p, t | nt::PROTECTED_POOL);
 }
 
+// A small quota block references the charged process from allocation to free; a page-sized one
+// does not (kmtest ExPools.c, validated on Windows). The emulated process keeps the count in its
+// Windows-layout OBJECT_HEADER, right before the process pointer handed out.
+TEST(Pool, SmallQuotaBlocksReferenceTheProcess) {
+    const nt::OBJECT_HEADER* header = ps::emulated_process_header();
+    ASSERT_EQ(reinterpret_cast<const char*>(ps::process_object()) - reinterpret_cast<const char*>(header),
+              static_cast<std::ptrdiff_t>(nt::is_64bit ? 0x30 : 0x18));
+    const nt::LONG_PTR before = header->PointerCount;
+    EXPECT_GE(before, 1);
+    void* q = alloc(sizeof(void*) * 2, 1, tag("tQmK"), true);
+    ASSERT_NE(q, nullptr);
+    EXPECT_EQ(header->PointerCount, before + 1);
+    void* big = alloc(4096, 1, tag("tQmK"), true);
+    ASSERT_NE(big, nullptr);
+    EXPECT_EQ(header->PointerCount, before + 1);
+    ex::pool::free(big, 0);
+    ex::pool::free(q, 0);
+    EXPECT_EQ(header->PointerCount, before);
+}
+
 TEST(Pool, QuotaIsChargedReportedAndReturned) {
     auto before = ps::usage(ps::current_process());
     void* q = alloc(100, 1, tag("Quot"), true);

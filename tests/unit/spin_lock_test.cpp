@@ -1,5 +1,6 @@
-// Spin locks and the emulated IRQL (ke/spin_lock.h) on the host: the lock word as drivers see it,
-// the IRQL transitions, mutual exclusion under contention, and the misuse bug checks.
+// Spin locks and the emulated IRQL (ke/spin_lock.h) on the host: the lock word as drivers see it
+// (a free multiprocessor build's: 1 while held), the IRQL transitions, mutual exclusion under
+// contention, what a free build does with misuse, and the bug checks the verifier adds.
 #include "ke/spin_lock.h"
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "ex/fast_mutex.h"
+#include "vf/verifier.h"
 
 namespace {
 
@@ -18,7 +20,7 @@ TEST(SpinLock, AcquireRaisesToDispatchAndSetsBitZero) {
     const nt::KIRQL old = ke::acquire_spin_lock(&lock);
     EXPECT_EQ(old, ke::passive_level);
     EXPECT_EQ(ke::current_irql(), ke::dispatch_level);
-    EXPECT_EQ(lock & 1, 1u);
+    EXPECT_EQ(lock, 1u);
     ke::release_spin_lock(&lock, old);
     EXPECT_EQ(lock, 0u);
     EXPECT_EQ(ke::current_irql(), ke::passive_level);
@@ -91,7 +93,8 @@ TEST(QueuedSpinLock, TheWordNamesTheOwnerAndReleaseFreesIt) {
     nt::KLOCK_QUEUE_HANDLE handle{};
     ke::acquire_queued_spin_lock_at_dpc(&lock, &handle);
     EXPECT_EQ(lock, reinterpret_cast<nt::KSPIN_LOCK>(&handle.LockQueue));
-    EXPECT_EQ(handle.LockQueue.Lock, &lock);
+    // LOCK_QUEUE_OWNER while held (kmtest KeSpinLock.c, free MP builds).
+    EXPECT_EQ(reinterpret_cast<nt::ULONG_PTR>(handle.LockQueue.Lock), reinterpret_cast<nt::ULONG_PTR>(&lock) | 2);
     EXPECT_EQ(handle.LockQueue.Next, nullptr);
     ke::release_queued_spin_lock_from_dpc(&handle);
     EXPECT_EQ(lock, 0u);
@@ -144,9 +147,10 @@ TEST(QueuedSpinLock, ExcludesOtherThreads) {
     EXPECT_EQ(lock, 0u);
 }
 
-TEST(SpinLockDeathTest, ReleasingAQueuedLockNotHeldStopsWith0x10) {
+TEST(SpinLockDeathTest, VerifierReleasingAQueuedLockNotHeldStopsWith0x10) {
     EXPECT_EXIT(
         {
+            vf::set_enabled(true);
             nt::KSPIN_LOCK lock = 0;
             nt::KLOCK_QUEUE_HANDLE handle{};
             handle.LockQueue.Lock = &lock;
@@ -170,33 +174,116 @@ TEST(FastMutex, TryAcquireTakesAFreeMutexOnlyAndDoesNotWait) {
     EXPECT_EQ(mutex.Count, 1);
 }
 
-TEST(SpinLockDeathTest, RaisingBelowTheCurrentIrqlStopsWith0x09) {
+// ---- Free builds: nothing is checked (kmtest KeIrql.c, KeSpinLock.c) ----
+TEST(FreeBuild, RaisingBelowAndLoweringAboveSetTheLevelAsked) {
+    vf::set_enabled(false);
+    EXPECT_EQ(ke::raise_irql(ke::high_level), ke::passive_level);
+    EXPECT_EQ(ke::raise_irql(ke::apc_level), ke::high_level);
+    EXPECT_EQ(ke::current_irql(), ke::apc_level);
+    ke::lower_irql(ke::high_level);
+    EXPECT_EQ(ke::current_irql(), ke::high_level);
+    ke::lower_irql(ke::passive_level);
+    EXPECT_EQ(ke::current_irql(), ke::passive_level);
+}
+
+TEST(FreeBuild, AcquiringAtHighLevelGoesToDispatch) {
+    vf::set_enabled(false);
+    nt::KSPIN_LOCK lock = 0;
+    ke::raise_irql(ke::high_level);
+    EXPECT_EQ(ke::acquire_spin_lock(&lock), ke::high_level);
+    EXPECT_EQ(ke::current_irql(), ke::dispatch_level);
+    EXPECT_EQ(lock, 1u);
+    ke::release_spin_lock(&lock, ke::high_level);
+    EXPECT_EQ(ke::current_irql(), ke::high_level);
+    ke::lower_irql(ke::passive_level);
+}
+
+TEST(FreeBuild, ReleasingAFreeLockLeavesItFree) {
+    vf::set_enabled(false);
+    nt::KSPIN_LOCK lock = 0;
+    ke::release_spin_lock_from_dpc(&lock);
+    EXPECT_EQ(lock, 0u);
+}
+
+TEST(SpinLock, TryAndTest) {
+    nt::KSPIN_LOCK lock = 0;
+    EXPECT_TRUE(ke::test_spin_lock(&lock));
+    ASSERT_TRUE(ke::try_acquire_spin_lock_at_dpc(&lock));
+    EXPECT_EQ(lock, 1u);
+    EXPECT_FALSE(ke::test_spin_lock(&lock));
+    EXPECT_FALSE(ke::try_acquire_spin_lock_at_dpc(&lock));   // held, also by this thread
+    ke::release_spin_lock_from_dpc(&lock);
+    EXPECT_TRUE(ke::test_spin_lock(&lock));
+    for (nt::KSPIN_LOCK word : {nt::KSPIN_LOCK{2}, ~nt::KSPIN_LOCK{0}, nt::KSPIN_LOCK{1} << (sizeof(nt::KSPIN_LOCK) * 8 - 1)}) {
+        lock = word;
+        EXPECT_FALSE(ke::test_spin_lock(&lock)) << word;
+    }
+}
+
+TEST(SpinLock, ForDpcFormsKeepTheIrql) {
+    nt::KSPIN_LOCK lock = 0;
+    EXPECT_EQ(ke::acquire_spin_lock_for_dpc(&lock), ke::passive_level);
+    EXPECT_EQ(ke::current_irql(), ke::passive_level);
+    EXPECT_EQ(lock, 1u);
+    ke::release_spin_lock_for_dpc(&lock, ke::passive_level);
+    EXPECT_EQ(lock, 0u);
+    nt::KLOCK_QUEUE_HANDLE handle{};
+    ke::raise_irql(ke::apc_level);
+    ke::acquire_queued_spin_lock_for_dpc(&lock, &handle);
+    EXPECT_EQ(handle.OldIrql, ke::apc_level);
+    EXPECT_EQ(ke::current_irql(), ke::apc_level);
+    ke::release_queued_spin_lock_for_dpc(&handle);
+    EXPECT_EQ(lock, 0u);
+    ke::lower_irql(ke::passive_level);
+}
+
+TEST(SpinLock, RaisingInStackFormsKeepTheOldIrqlInTheHandle) {
+    nt::KSPIN_LOCK lock = 0;
+    nt::KLOCK_QUEUE_HANDLE handle{};
+    ke::acquire_queued_spin_lock(&lock, &handle, ke::synch_level);
+    EXPECT_EQ(ke::current_irql(), ke::synch_level);
+    EXPECT_EQ(handle.OldIrql, ke::passive_level);
+    ke::release_queued_spin_lock(&handle);
+    EXPECT_EQ(ke::current_irql(), ke::passive_level);
+    EXPECT_EQ(lock, 0u);
+}
+
+// ---- The verifier's checks (Driver Verifier's 0xC4 subcodes; 0x0F/0x10 for ownership) ----
+TEST(SpinLockDeathTest, VerifierRaisingBelowTheCurrentIrqlStopsWith0xC4_0x30) {
     EXPECT_EXIT(
         {
+            vf::set_enabled(true);
             ke::raise_irql(ke::dispatch_level);
             ke::raise_irql(ke::apc_level);
         },
-        testing::ExitedWithCode(0x09), "STOP: 0x00000009 \\(0x0000000000000002,0x0000000000000001,.*IRQL_NOT_GREATER_OR_EQUAL");
+        testing::ExitedWithCode(0xC4),
+        "STOP: 0x000000C4 \\(0x0000000000000030,0x0000000000000002,0x0000000000000001,.*DRIVER_VERIFIER_DETECTED_VIOLATION");
 }
 
-TEST(SpinLockDeathTest, LoweringAboveTheCurrentIrqlStopsWith0x0A) {
-    EXPECT_EXIT(ke::lower_irql(ke::dispatch_level), testing::ExitedWithCode(0x0A),
-                "STOP: 0x0000000A \\(0x0000000000000002,0x0000000000000000,.*IRQL_NOT_LESS_OR_EQUAL");
-}
-
-TEST(SpinLockDeathTest, AcquiringAboveDispatchStopsWith0x09) {
+TEST(SpinLockDeathTest, VerifierLoweringAboveTheCurrentIrqlStopsWith0xC4_0x31) {
     EXPECT_EXIT(
         {
+            vf::set_enabled(true);
+            ke::lower_irql(ke::dispatch_level);
+        },
+        testing::ExitedWithCode(0xC4), "STOP: 0x000000C4 \\(0x0000000000000031,0x0000000000000000,0x0000000000000002,");
+}
+
+TEST(SpinLockDeathTest, VerifierAcquiringAboveDispatchStopsWith0xC4_0x42) {
+    EXPECT_EXIT(
+        {
+            vf::set_enabled(true);
             nt::KSPIN_LOCK lock = 0;
             ke::raise_irql(ke::high_level);
             ke::acquire_spin_lock(&lock);
         },
-        testing::ExitedWithCode(0x09), "IRQL_NOT_GREATER_OR_EQUAL");
+        testing::ExitedWithCode(0xC4), "STOP: 0x000000C4 \\(0x0000000000000042,0x000000000000000F,");
 }
 
-TEST(SpinLockDeathTest, RecursiveAcquireStopsWith0x0F) {
+TEST(SpinLockDeathTest, VerifierRecursiveAcquireStopsWith0x0F) {
     EXPECT_EXIT(
         {
+            vf::set_enabled(true);
             nt::KSPIN_LOCK lock = 0;
             ke::acquire_spin_lock(&lock);
             ke::acquire_spin_lock_at_dpc(&lock);
@@ -204,23 +291,39 @@ TEST(SpinLockDeathTest, RecursiveAcquireStopsWith0x0F) {
         testing::ExitedWithCode(0x0F), "SPIN_LOCK_ALREADY_OWNED");
 }
 
-TEST(SpinLockDeathTest, ReleasingAFreeLockStopsWith0x10) {
+TEST(SpinLockDeathTest, VerifierReleasingAFreeLockStopsWith0x10) {
     EXPECT_EXIT(
         {
+            vf::set_enabled(true);
             nt::KSPIN_LOCK lock = 0;
             ke::release_spin_lock_from_dpc(&lock);
         },
         testing::ExitedWithCode(0x10), "SPIN_LOCK_NOT_OWNED");
 }
 
-TEST(SpinLockDeathTest, ReleasingAnotherThreadsLockStopsWith0x10) {
+TEST(SpinLockDeathTest, VerifierReleasingAnotherThreadsLockStopsWith0x10) {
     EXPECT_EXIT(
         {
+            vf::set_enabled(true);
             nt::KSPIN_LOCK lock = 0;
             std::thread([&] { ke::acquire_spin_lock_at_dpc(&lock); }).join();
             ke::release_spin_lock_from_dpc(&lock);
         },
         testing::ExitedWithCode(0x10), "SPIN_LOCK_NOT_OWNED");
+}
+
+TEST(SpinLock, VerifierKeepsTheWordAtOneAndAcceptsNestedLocks) {
+    vf::set_enabled(true);
+    nt::KSPIN_LOCK a = 0, b = 0;
+    const nt::KIRQL old = ke::acquire_spin_lock(&a);
+    ke::acquire_spin_lock_at_dpc(&b);
+    EXPECT_EQ(a, 1u);
+    EXPECT_EQ(b, 1u);
+    ke::release_spin_lock_from_dpc(&a);   // out of order is legal
+    ke::release_spin_lock(&b, old);
+    EXPECT_EQ(a, 0u);
+    EXPECT_EQ(b, 0u);
+    vf::set_enabled(false);
 }
 
 }  // namespace

@@ -52,6 +52,8 @@ bin=$root/build/pe-$arch/bin
 modules=(ntoskrnl.exe)
 [ "$arch" = i386 ] && modules+=(hal.dll)
 private_of() { case "$1" in ntoskrnl.exe) echo wine_ntoskrnl.dll ;; hal.dll) echo wine_hal.dll ;; esac; }
+# The front-ends a user runs in the prefix (wine verifier ...), as Windows has them in system32.
+tools=(verifier.exe)
 
 override_key='HKCU\Software\Wine\DllOverrides'
 # The value Wine's loader looks up for a module: its name, less a ".dll" extension ("hal" for
@@ -114,6 +116,14 @@ do_install() {
         place "$bin/$private" "$sys/$private"
         "$WINE_LOADER" reg add "$override_key" /v "$(override_name "$m")" /t REG_SZ /d native /f >/dev/null
     done
+    local t
+    for t in "${tools[@]}"; do
+        [ -f "$bin/$t" ] || die "$bin has no built $t"
+        if [ ! -f "$state/$t.original" ] && [ ! -f "$state/$t.absent" ]; then
+            if [ -f "$sys/$t" ]; then cp -p "$sys/$t" "$state/$t.original"; else : >"$state/$t.absent"; fi
+        fi
+        place "$bin/$t" "$sys/$t"
+    done
     : >"$state/installed.new"
     for m in "${modules[@]}"; do echo "$m $(sha "$sys/$m")" >>"$state/installed.new"; done
     cp "$bin/$(private_of ntoskrnl.exe).wine" "$state/wine"
@@ -143,6 +153,15 @@ do_uninstall() {
             else
                 "$WINE_LOADER" reg delete "$override_key" /v "$(override_name "$m")" /f >/dev/null 2>&1 || true
             fi
+        fi
+    done
+    local t
+    for t in "${tools[@]}"; do
+        if [ -f "$state/$t.original" ]; then
+            place "$state/$t.original" "$sys/$t"
+            touch -r "$state/$t.original" "$sys/$t"
+        elif [ -f "$state/$t.absent" ]; then
+            rm -f "$sys/$t"
         fi
     done
     stop_prefix
@@ -189,6 +208,35 @@ do_status() {
         echo "winedevice.exe gets: Wine's builtin ntoskrnl.exe"
     fi
     running_devices
+    last_bug_checks
+}
+
+# The Minidump reports the module wrote (platform/crash_record.h): for each driver, the latest one
+# says that the last run of its service ended in a bug check.
+last_bug_checks() {
+    local dir=$prefix/drive_c/windows/Minidump report driver stop service seen=" "
+    if ! ls "$dir"/*.txt >/dev/null 2>&1; then
+        echo "bug checks:   none recorded in C:\\windows\\Minidump"
+        return
+    fi
+    echo "bug checks (C:\\windows\\Minidump, newest first):"
+    for report in $(ls -t "$dir"/*.txt); do
+        driver=$(tr -d '\r' <"$report" | sed -n 's/^Driver: *\([^ +(]*\).*/\1/p' | head -1)
+        stop=$(tr -d '\r' <"$report" | sed -n 's/^BugCheck: *//p' | head -1)
+        service=$(service_of_driver "$driver")
+        case "$seen" in *" $driver "*) continue ;; esac
+        seen="$seen$driver "
+        echo "  ${service:-a service} (${driver:-driver unknown}): its last recorded run ended in bug check $stop ($(stat -c %y "$report" | cut -d. -f1), $(basename "$report"))"
+    done
+}
+
+# The kernel service whose ImagePath names DRIVER (a base name such as leaky.sys), if any.
+service_of_driver() {
+    [ -n "$1" ] || return 0
+    { "$WINE_LOADER" reg query 'HKLM\System\CurrentControlSet\Services' /s /v ImagePath 2>/dev/null || true; } | tr -d '\r' |
+        awk -v d="$1" 'BEGIN { d = tolower(d) }
+            /^HKEY/ { n = split($0, parts, "\\"); key = parts[n] }
+            /ImagePath/ { p = tolower($0); if (index(p, "\\" d) || index(p, "/" d)) { print key; exit } }'
 }
 
 case "$action" in

@@ -139,6 +139,9 @@ bool contains(const void* address) {
 }
 
 void* allocate(const Request& r) {
+    // Its pages come from the pool's arenas and it counts tags in the thread's heap: the pool
+    // must be set up (the verifier's thunks call here first for a verified driver).
+    if (!detail::initialized()) ex::pool::initialize();
     // With the verifier on, an allocation at a bad IRQL is 0xC1/0x30 (P1 IRQL, P2 pool type,
     // P3 bytes), as special pool reports it.
     const nt::KIRQL irql = ke::current_irql();

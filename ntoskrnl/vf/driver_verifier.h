@@ -24,11 +24,11 @@
 namespace vf {
 
 struct VerifiedDriver {
-    nt::UNICODE_STRING name;        // the image's base name; P2 of 0xC4 / 0x62
-    char16_t name_buffer[64];
     std::uintptr_t base;
     std::size_t size;
     std::uint32_t options;           // VerifyDriverLevel bits in effect for it
+    nt::UNICODE_STRING name;        // the image's base name; P2 of 0xC4 / 0x62 (P3 the record)
+    char16_t name_buffer[64];
     // Pool tracking: outstanding allocations and bytes (paged, nonpaged), and totals.
     std::uint64_t live_allocations;
     std::uint64_t live_paged_bytes;

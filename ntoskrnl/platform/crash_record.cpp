@@ -182,8 +182,13 @@ void record(const ke::BugCheckRecord& r) {
         wchar_t path[MAX_PATH];
         wchar_t file[64];
         for (int seq = 1; seq < 100; ++seq) {
-            wsprintfW(file, L"%02u%02u%02u-%lu-%02d.txt", now.wMonth, now.wDay, now.wYear % 100, GetCurrentProcessId(), seq);
-            wsprintfW(path, L"%s\\%s", dir, file);
+            char name8[64];
+            std::snprintf(name8, sizeof(name8), "%02u%02u%02u-%lu-%02d.txt", now.wMonth, now.wDay, now.wYear % 100,
+                          GetCurrentProcessId(), seq);
+            MultiByteToWideChar(CP_UTF8, 0, name8, -1, file, 64);
+            lstrcpyW(path, dir);
+            lstrcatW(path, L"\\");
+            lstrcatW(path, file);
             if (GetFileAttributesW(path) == INVALID_FILE_ATTRIBUTES) break;
         }
         write_file(path, report, t.len);

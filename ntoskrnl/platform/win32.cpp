@@ -52,7 +52,8 @@ void write_stderr(std::string_view text) {
         char chunk[512];
         while (!text.empty()) {
             const std::size_t n = text.size() < sizeof(chunk) - 1 ? text.size() : sizeof(chunk) - 1;
-            memcpy(chunk, text.data(), n);
+            // A loop, not memcpy: hal.dll links this file and imports no C runtime.
+            for (std::size_t i = 0; i < n; ++i) chunk[i] = text[i];
             chunk[n] = 0;
             wine_output(chunk);
             text.remove_prefix(n);
@@ -204,7 +205,9 @@ std::size_t read_registry_string(const char16_t* key_path, const char16_t* value
     if (!info || (info->Type != REG_SZ && info->Type != REG_EXPAND_SZ)) return 0;
     std::size_t n = info->DataLength / sizeof(char16_t);
     if (n > capacity - 1) n = capacity - 1;
-    memcpy(out, info->Data, n * sizeof(char16_t));
+    const auto* data = reinterpret_cast<const unsigned char*>(info->Data);
+    for (std::size_t i = 0; i < n; ++i)   // unaligned little-endian UTF-16; no memcpy (hal.dll links this file)
+        out[i] = static_cast<char16_t>(data[2 * i] | data[2 * i + 1] << 8);
     while (n && out[n - 1] == 0) --n;   // the stored terminator
     out[n] = 0;
     return n;

@@ -166,9 +166,9 @@ TEST(NtoshostReport, LookasideListsAreListedWithTheirDeletionAndCounters) {
     EXPECT_TRUE(r.consume_line("#ntoshost lookaside 7040 Paged 67615070 32 1 00000000"));
     EXPECT_TRUE(r.consume_line("#ntoshost entry 00000000"));
     EXPECT_TRUE(r.consume_line("#ntoshost unload 1"));
-    EXPECT_TRUE(r.consume_line("#ntoshost lookaside-delete 5000 10 3 10 1"));
+    EXPECT_TRUE(r.consume_line("#ntoshost lookaside-delete 5000 1 10 3 10 1"));
     EXPECT_TRUE(r.consume_line("#ntoshost free 7000 67615070 ExFreePoolWithTag"));
-    EXPECT_TRUE(r.consume_line("#ntoshost lookaside-delete 9000"));   // no such list: ignored
+    EXPECT_TRUE(r.consume_line("#ntoshost lookaside-delete 9000 0 0 0 0 0"));   // no such list: ignored
     EXPECT_TRUE(r.consume_line("#ntoshost unloaded"));
     EXPECT_FALSE(r.consume_line("#ntoshost lookaside 5000 NPaged zz 64 0 0"));
 
@@ -278,3 +278,53 @@ TEST(NtoshostOptions, ParsesTheCommandLine) {
 }
 
 }  // namespace
+
+// The event protocol: one definition writes and reads each event (tools/ntoshost/events.h).
+TEST(NtoshostEvents, RoundTripThroughOneDefinition) {
+    namespace ev = ntoshost::events;
+    const std::string line = ev::format(ev::Alloc{0x1000, 0x6b61654c, 1, 1, 64, "ExAllocatePoolWithTag"});
+    EXPECT_EQ(line, "#ntoshost alloc 1000 6b61654c 1 1 64 ExAllocatePoolWithTag");
+    auto e = ev::parse(line);
+    ASSERT_TRUE(e);
+    const auto* a = std::get_if<ev::Alloc>(&*e);
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->address, 0x1000u);
+    EXPECT_EQ(a->bytes, 64u);
+    EXPECT_EQ(a->routine, "ExAllocatePoolWithTag");
+    // A text field keeps newlines, backslashes and control characters on one line.
+    const std::string msg = "line 1\nC:\\path\t\x01 end\n";
+    const std::string dl = ev::format(ev::Debug{msg});
+    EXPECT_EQ(dl.find('\n'), std::string::npos);
+    auto d = ev::parse(dl);
+    ASSERT_TRUE(d);
+    EXPECT_EQ(std::get<ev::Debug>(*d).message, msg);
+    // Malformed lines are not events: a missing field, a bad number, trailing fields, a bad escape.
+    EXPECT_FALSE(ev::parse("#ntoshost image 1000 2000"));
+    EXPECT_FALSE(ev::parse("#ntoshost entry zz"));
+    EXPECT_FALSE(ev::parse("#ntoshost unloaded extra"));
+    EXPECT_FALSE(ev::parse("#ntoshost debug bad\\q"));
+    EXPECT_FALSE(ev::parse("#ntoshost nosuchevent 1"));
+    EXPECT_FALSE(ev::parse("driver output"));
+}
+
+TEST(NtoshostReport, DebugOutputCrashAndModules) {
+    ntoshost::Report r;
+    r.driver = "x.sys";
+    namespace ev = ntoshost::events;
+    EXPECT_TRUE(r.consume_line(ev::format(ev::Debug{"hello \"world\"\n"})));
+    EXPECT_TRUE(r.consume_line(ev::format(ev::Module{"usbd.sys", 0x10000, 0x2000, "C:\\windows\\system32\\drivers\\usbd.sys"})));
+    EXPECT_TRUE(r.consume_line(ev::format(ev::ModuleInit{"usbd.sys", 0, 0})));
+    EXPECT_TRUE(r.consume_line(ev::format(ev::Exception{0xC0000005, 0x401234, "x.sys+0x1234"})));
+    EXPECT_TRUE(r.consume_line(ev::format(ev::Frame{0x401300, "x.sys+0x1300"})));
+    ASSERT_EQ(r.debug_output.size(), 1u);
+    ASSERT_EQ(r.modules.size(), 1u);
+    ASSERT_TRUE(r.crash);
+    EXPECT_EQ(r.crash->frames.size(), 1u);
+    const auto text = ntoshost::format_text(r);
+    EXPECT_NE(text.find("x.sys+0x1234"), std::string::npos) << text;
+    EXPECT_NE(text.find("hello \"world\""), std::string::npos) << text;
+    EXPECT_NE(text.find("usbd.sys"), std::string::npos) << text;
+    const auto json = ntoshost::format_json(r);
+    EXPECT_NE(json.find(R"("debug_output": ["hello \"world\"\n"])"), std::string::npos) << json;
+    EXPECT_NE(json.find(R"("where": "x.sys+0x1234")"), std::string::npos) << json;
+}

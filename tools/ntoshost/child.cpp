@@ -11,6 +11,9 @@
 #include <vector>
 
 #include "child.h"
+#include "crash.h"
+#include "delegation.h"
+#include "image_setup.h"
 #include "driver_object.h"
 #include "nt/sysinfo.h"
 #include "pe_loader.h"
@@ -24,7 +27,6 @@ namespace {
 
 HMODULE wine_ntoskrnl;
 HMODULE project_hal;   // i386 only: the project's hal.dll next to the host
-typedef void(WINAPI* KeBugCheckExFn)(ULONG, ULONG_PTR, ULONG_PTR, ULONG_PTR, ULONG_PTR);
 KeBugCheckExFn bug_check;
 std::vector<std::string> stub_names;   // "ntoskrnl.exe!Name" of each stub, by index
 
@@ -53,7 +55,7 @@ std::string last_error() {
 }
 
 int load_error(const std::string& message) {
-    emit("load-error %s", message.c_str());
+    emit(events::LoadError{message});
     return exit_code::load_failure;
 }
 
@@ -88,39 +90,10 @@ extern "C" void __cdecl stub_called(std::uintptr_t index) {
     const std::string& name = index < stub_names.size() ? stub_names[index] : std::string("?");
     std::string dotted = name;
     if (auto bang = dotted.find('!'); bang != std::string::npos) dotted[bang] = '.';
-    emit("unimplemented %s", dotted.c_str());
+    emit(events::Unimplemented{dotted});
     std::fprintf(stderr, "ntoshost: unimplemented %s called\n", dotted.c_str());
     std::fflush(stderr);
     TerminateProcess(GetCurrentProcess(), exit_code::unimplemented_called);
-}
-
-// An exception the driver does not handle stops the system, as in a system thread on Windows:
-// SYSTEM_THREAD_EXCEPTION_NOT_HANDLED (0x7E) with the exception code, address, exception record
-// and context record (Microsoft's bug check 0x7E reference), through the module's KeBugCheckEx.
-//
-// Wine's own binaries (its builtin .sys files) export stubs for what Wine does not implement; a
-// call raises EXCEPTION_WINE_STUB (0x80000100) with the module and routine names as its first two
-// parameters. That is reported as an unimplemented routine, like a --stub-missing stub.
-constexpr DWORD exception_wine_stub = 0x80000100;
-
-LONG WINAPI unhandled(EXCEPTION_POINTERS* info) {
-    const EXCEPTION_RECORD* e = info->ExceptionRecord;
-    if (e->ExceptionCode == exception_wine_stub && e->NumberParameters >= 2 && e->ExceptionInformation[0]) {
-        const auto* dll = reinterpret_cast<const char*>(e->ExceptionInformation[0]);
-        const ULONG_PTR routine = e->ExceptionInformation[1];
-        char name[32];
-        if (routine < 0x10000) std::snprintf(name, sizeof(name), "#%u", static_cast<unsigned>(routine));   // an ordinal
-        std::string called = std::string(dll) + "." + (routine < 0x10000 ? name : reinterpret_cast<const char*>(routine));
-        emit("unimplemented %s", called.c_str());
-        std::fprintf(stderr, "ntoshost: unimplemented %s called (a stub of Wine's)\n", called.c_str());
-        std::fflush(stderr);
-        TerminateProcess(GetCurrentProcess(), exit_code::unimplemented_called);
-    }
-    if (bug_check)
-        bug_check(0x7E, info->ExceptionRecord->ExceptionCode,
-                  reinterpret_cast<ULONG_PTR>(info->ExceptionRecord->ExceptionAddress),
-                  reinterpret_cast<ULONG_PTR>(info->ExceptionRecord), reinterpret_cast<ULONG_PTR>(info->ContextRecord));
-    return EXCEPTION_CONTINUE_SEARCH;
 }
 
 std::string lower(std::string s) {
@@ -178,14 +151,54 @@ void emit_lookaside_snapshot() {
         rows.resize(needed / sizeof(rows[0]) + 8);
     }
     if (status < 0) return;
-    emit("lookaside-snapshot");
+    emit(events::LookasideSnapshot{});
     for (std::size_t i = 0; i < needed / sizeof(rows[0]); ++i) {
         const auto& r = rows[i];
-        emit("lookaside-info %u %u %lu %lu %lu %lu %lx %08lx %lu", r.CurrentDepth, r.MaximumDepth, static_cast<unsigned long>(r.TotalAllocates),
-             static_cast<unsigned long>(r.AllocateMisses), static_cast<unsigned long>(r.TotalFrees),
-             static_cast<unsigned long>(r.FreeMisses), static_cast<unsigned long>(r.Type), static_cast<unsigned long>(r.Tag),
-             static_cast<unsigned long>(r.Size));
+        emit(events::LookasideInfo{r.CurrentDepth, r.MaximumDepth, r.TotalAllocates, r.AllocateMisses, r.TotalFrees, r.FreeMisses,
+                                   static_cast<std::uint32_t>(r.Type), static_cast<std::uint32_t>(r.Tag), static_cast<std::uint32_t>(r.Size)});
     }
+}
+
+// Wine's builtin as the module's forwarders reach it (wine_ntoskrnl.dll), classified once from
+// its file as the build's delegation classifies it (tools/specgen/delegation.h): function, data,
+// or a stub that only raises EXCEPTION_WINE_STUB.
+const specgen::BuiltinExport* wine_export(const std::string& name) {
+    static std::optional<std::vector<specgen::BuiltinExport>> exports;
+    static bool read = false;
+    if (!read) {
+        read = true;
+        char path[MAX_PATH];
+        std::string err;
+        if (HMODULE w = GetModuleHandleA("wine_ntoskrnl.dll"); w && GetModuleFileNameA(w, path, sizeof(path)))
+            exports = specgen::read_builtin_exports(path, &err);
+    }
+    if (exports)
+        for (const auto& e : *exports)
+            if (e.name == name) return &e;
+    return nullptr;
+}
+
+// Why an ntoskrnl.exe import is not bound, in words that say who has the routine.
+std::string unbound_reason(const pe::ExportEntry* e, const pe::ImportSlot& s) {
+    if (!e) return "exported neither by the project's ntoskrnl.exe nor by Wine's builtin";
+    const specgen::BuiltinExport* w = wine_export(e->name.empty() ? s.name : e->name);
+    if (w && w->kind == specgen::BuiltinKind::stub)
+        return "implemented neither by the project nor by Wine (Wine's builtin only stubs it)";
+    return "implemented by Wine's builtin ntoskrnl.exe, not by the project; bound with --wine-fallback";
+}
+
+// The C runtime and the compilers' exception-handling helpers that Windows' ntoskrnl.exe exports
+// (strlen, _wcsnicmp, sprintf, __C_specific_handler, _except_handler3, _chkstk...): support code
+// with one meaning, not kernel behaviour the project replaces. The module forwards them to Wine's
+// builtin (which has them from its C runtime), and the host binds them by default. Their names
+// are the C library's: all lower case, or starting with '_' (Wine's private wine_* excluded;
+// every kernel routine name has an upper-case prefix, vDbgPrint* included).
+bool runtime_support_routine(const std::string& name) {
+    if (name.empty() || name.rfind("wine_", 0) == 0 || name.rfind("__wine", 0) == 0) return false;
+    if (name[0] == '_') return true;
+    for (char c : name)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+    return true;
 }
 
 struct Bound {
@@ -207,10 +220,13 @@ Bound resolve(const pe::ImportSlot& s, const Options& o, std::string* reason) {
             }
             if (FARPROC p = export_of(project_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (project)"};
         }
+        if (e && runtime_support_routine(e->name))
+            if (FARPROC p = export_of(project_ntoskrnl, s))
+                return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (Wine builtin, C runtime)"};
         // Forwarded to Wine's builtin: bound, through the module's forwarder, with --wine-fallback.
         if (e && o.wine_fallback)
             if (FARPROC p = export_of(project_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (Wine builtin)"};
-        *reason = "not implemented by the project's ntoskrnl.exe";
+        *reason = unbound_reason(e, s);
         return {0, {}};
     }
     if (module == "hal.dll") {
@@ -223,7 +239,8 @@ Bound resolve(const pe::ImportSlot& s, const Options& o, std::string* reason) {
             if (e && (e->forwarder.empty() || o.wine_fallback))
                 if (FARPROC p = export_of(project_hal, s))
                     return {addr(reinterpret_cast<void*>(p)), e->forwarder.empty() ? "hal.dll (project)" : "hal.dll (Wine builtin)"};
-            *reason = "not implemented by the project's hal.dll";
+            *reason = e ? "implemented by Wine's builtin hal.dll, not by the project's; bound with --wine-fallback"
+                        : "exported neither by the project's hal.dll nor by Wine's";
             return {0, {}};
         }
         // x86_64: no project hal.dll; the kernel has the IRQL routines, Wine's hal.dll the rest.
@@ -309,8 +326,11 @@ int run_child(const Options& o) {
     const auto actual = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(base));
     if (!pe::map_image(*img, base, img->size_of_image, &err) || !pe::relocate(*img, base, img->size_of_image, actual, &err))
         return load_error(o.driver + ": " + err);
-    emit("image %llx %x %llx", static_cast<unsigned long long>(actual), img->size_of_image,
-         static_cast<unsigned long long>(actual + img->entry_point_rva));
+    emit(events::Image{actual, img->size_of_image, actual + img->entry_point_rva});
+    const std::string file_name = o.driver.substr(o.driver.find_last_of("\\/:") + 1);
+    register_image(file_name, base, img->size_of_image);
+    if (auto cookie = init_security_cookie(*img, base, seed)) emit(events::Cookie{cookie->first, cookie->second});
+    register_function_table(*img, base);
 
     std::vector<pe::Unresolved> unresolved;
     std::vector<std::pair<std::string, std::string>> bound;
@@ -318,14 +338,14 @@ int run_child(const Options& o) {
                           [&](const pe::ImportSlot& s) {
                               std::string reason;
                               Bound b = resolve(s, o, &reason);
-                              if (b.address) emit("import %s %s", s.display().c_str(), b.target.c_str());
+                              if (b.address) emit(events::Import{s.display(), b.target});
                               return pe::Resolution{b.address, reason};
                           },
                           &unresolved, &err))
         return load_error(o.driver + ": " + err);
-    for (const auto& u : unresolved) emit("unresolved %s %s", u.slot.display().c_str(), u.reason.c_str());
+    for (const auto& u : unresolved) emit(events::Unresolved{u.slot.display(), u.reason});
     if (!unresolved.empty() && !o.stub_missing && !o.imports_only) {
-        emit("refused");
+        emit(events::Refused{});
         return exit_code::unresolved_imports;
     }
     if (!unresolved.empty()) {
@@ -340,7 +360,7 @@ int run_child(const Options& o) {
             std::memcpy(stubs + i * stub_size, code.data(), code.size());
             const std::uintptr_t at = reinterpret_cast<std::uintptr_t>(stubs + i * stub_size);
             std::memcpy(base + unresolved[i].slot.iat_rva, &at, sizeof(void*));
-            emit("import %s stub", unresolved[i].slot.display().c_str());
+            emit(events::Import{unresolved[i].slot.display(), "stub"});
         }
         DWORD old = 0;
         VirtualProtect(stubs, unresolved.size() * stub_size, PAGE_EXECUTE_READ, &old);
@@ -352,17 +372,19 @@ int run_child(const Options& o) {
     std::wstring wpath = widen(o.driver), wservice = widen(o.service);
     build_driver_object({base, img->size_of_image, base + img->entry_point_rva,
                          std::u16string(wservice.begin(), wservice.end()), std::u16string(wpath.begin(), wpath.end())});
-    SetUnhandledExceptionFilter(unhandled);
-    // A kernel-mode DLL (IMAGE_FILE_DLL: an export driver, a HAL-like library) is never started
-    // through its entry point, which is a DLL's, not DriverEntry: Windows' loader calls its
-    // DllInitialize(RegistryPath) if it exports one, and its DllUnload() before unloading it
-    // (Microsoft, "Creating Export Drivers"); without DllUnload it stays loaded.
-    const bool kernel_dll = (img->characteristics & IMAGE_FILE_DLL) != 0;
+    install_exception_handling(bug_check);
+    // Windows decides by how the image is loaded, not by IMAGE_FILE_DLL: a driver loaded as a
+    // service gets its DriverEntry called, flag or not (Microsoft, "Creating Export Drivers": a
+    // standard driver can be "built as an export driver and loaded as a regular driver"); only an
+    // image loaded because another driver imports it is a kernel-mode DLL, started through
+    // DllInitialize(RegistryPath) if it exports one and stopped through DllUnload() (without one
+    // it stays loaded). The command-line image is a service unless --kernel-dll says otherwise.
+    const bool kernel_dll = o.kernel_dll;
     void* dll_initialize = kernel_dll ? image_export(base, img->size_of_image, *img, "DllInitialize") : nullptr;
     void* dll_unload = kernel_dll ? image_export(base, img->size_of_image, *img, "DllUnload") : nullptr;
-    if (kernel_dll) emit("kernel-dll %d %d", dll_initialize ? 1 : 0, dll_unload ? 1 : 0);
+    if (kernel_dll) emit(events::KernelDll{dll_initialize ? 1u : 0u, dll_unload ? 1u : 0u});
     const std::int32_t status = !kernel_dll ? call_driver_entry() : dll_initialize ? call_dll_initialize(dll_initialize) : 0;
-    emit("entry %08x", static_cast<unsigned>(status));
+    emit(events::Entry{static_cast<std::uint32_t>(status)});
     if (status < 0) {
         // Windows unloads the image without calling DriverUnload; what the driver still holds
         // then is leaked all the same (the verifier checks at every image unload).
@@ -370,10 +392,10 @@ int run_child(const Options& o) {
         return exit_code::entry_failure;
     }
     const bool unload = kernel_dll ? dll_unload != nullptr : has_unload_routine();
-    emit("unload %d", unload ? 1 : 0);
+    emit(events::Unload{unload ? 1u : 0u});
     if (o.keep_seconds) {
         Sleep(o.keep_seconds * 1000);
-        emit("kept %u", o.keep_seconds);
+        emit(events::Kept{o.keep_seconds});
     }
     emit_lookaside_snapshot();
     if (!unload) return exit_code::clean;
@@ -381,7 +403,7 @@ int run_child(const Options& o) {
         call_dll_unload(dll_unload);
     else
         call_driver_unload();
-    emit("unloaded");
+    emit(events::Unloaded{});
     check_leaks_at_unload(o);
     return exit_code::clean;
 }

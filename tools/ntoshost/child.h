@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include <windows.h>
 
+#include "events.h"
 #include "options.h"
 
 namespace ntoshost {
@@ -12,7 +14,10 @@ namespace ntoshost {
 int run_child(const Options& options);
 
 // ---- Event stream (events.cpp) ----
-void emit(const char* format, ...) __attribute__((format(printf, 1, 2)));
+// One event line to the parent (events.h), written in one piece so lines of several threads
+// never interleave.
+void emit_line(const std::string& line);
+template <class E> void emit(const E& event) { emit_line(events::format(event)); }
 void record_alloc(void* block, std::uint32_t tag, bool paged, std::uint32_t pool_type, std::uint64_t bytes,
                   const char* routine);
 void record_free(void* block, std::uint32_t tag, const char* routine);

@@ -21,6 +21,39 @@ std::wstring widen(const std::string& s) {
     return w;
 }
 
+// The service key the service control manager would have made for the driver before starting
+// it (what `sc create NAME type= kernel start= demand binPath= PATH` writes): ImagePath, Type 1
+// (SERVICE_KERNEL_DRIVER), Start 3 (SERVICE_DEMAND_START), ErrorControl 1 (SERVICE_ERROR_NORMAL),
+// DisplayName. Only if it does not exist yet; returns the key's path below HKLM if the host made
+// it (and so removes it after the run), else "".
+std::string create_service_key(const Options& o, std::string* error) {
+    const std::string key = "System\\CurrentControlSet\\Services\\" + o.service;
+    HKEY h;
+    DWORD disposition = 0;
+    if (RegCreateKeyExA(HKEY_LOCAL_MACHINE, key.c_str(), 0, nullptr, 0, KEY_SET_VALUE, nullptr, &h, &disposition) != ERROR_SUCCESS) {
+        *error = "cannot create HKLM\\" + key;
+        return "";
+    }
+    if (disposition != REG_CREATED_NEW_KEY) {
+        RegCloseKey(h);
+        return "";
+    }
+    char full[MAX_PATH];
+    const DWORD n = GetFullPathNameA(o.driver.c_str(), sizeof(full), full, nullptr);
+    const std::string image_path = "\\??\\" + (n && n < sizeof(full) ? std::string(full, n) : o.driver);
+    auto dword = [&](const char* name, DWORD v) { RegSetValueExA(h, name, 0, REG_DWORD, reinterpret_cast<const BYTE*>(&v), 4); };
+    auto string = [&](const char* name, DWORD type, const std::string& v) {
+        RegSetValueExA(h, name, 0, type, reinterpret_cast<const BYTE*>(v.c_str()), static_cast<DWORD>(v.size() + 1));
+    };
+    string("ImagePath", REG_EXPAND_SZ, image_path);
+    dword("Type", 1);
+    dword("Start", 3);
+    dword("ErrorControl", 1);
+    string("DisplayName", REG_SZ, o.service);
+    RegCloseKey(h);
+    return key;
+}
+
 // Writes --param values under HKLM\System\CurrentControlSet\Services\<service>, where the driver's
 // RegistryPath points.
 bool write_params(const Options& o, std::string* error) {
@@ -47,6 +80,11 @@ int run_parent(const Options& o) {
     report.verifier = o.verifier;
     report.imports_only = o.imports_only;
     std::string err;
+    report.service_key = create_service_key(o, &err);
+    if (!err.empty()) {
+        std::fprintf(stderr, "ntoshost: %s\n", err.c_str());
+        return exit_code::host_failure;
+    }
     if (!write_params(o, &err)) {
         std::fprintf(stderr, "ntoshost: %s\n", err.c_str());
         return exit_code::host_failure;
@@ -103,10 +141,25 @@ int run_parent(const Options& o) {
     DWORD code = 0;
     GetExitCodeProcess(pi.hProcess, &code);
     report.child_exit = static_cast<int>(code);
+    // A fast fail (int 0x29: STATUS_STACK_BUFFER_OVERRUN) is Windows' KERNEL_SECURITY_CHECK_FAILURE
+    // (0x139; P1 the FAST_FAIL_* code, P2 the trap frame, P3 the exception record). Wine ends the
+    // process at once without calling any handler (its __fastfail raises the exception as a
+    // second chance), so the child cannot call KeBugCheckEx: the parent records the bug check from
+    // the exit status, with the parameters the host cannot know left 0.
+    if (!report.bugcheck && code == 0xC0000409u) {
+        BugCheck b;
+        b.code = 0x139;
+        b.name = "KERNEL_SECURITY_CHECK_FAILURE";
+        report.bugcheck = b;
+        report.fast_fail = true;
+    }
     CloseHandle(pi.hProcess);
     CloseHandle(pi.hThread);
     CloseHandle(rd);
 
+    // What the host created goes again (with any --param values under it), as `sc delete` would.
+    if (!report.service_key.empty()) RegDeleteTreeA(HKEY_LOCAL_MACHINE, report.service_key.c_str());
+    if (!report.service_key.empty()) report.service_key = "HKLM\\" + report.service_key;
     if (!o.quiet) std::fputs(format_text(report).c_str(), stdout);
     if (!o.json_path.empty()) {
         FILE* f = std::fopen(o.json_path.c_str(), "wb");

@@ -1,7 +1,7 @@
 // Thunks between the driver and the module's lookaside list and zone routines (the counterpart of
 // pool_thunks.cpp): each has the routine's exact prototype and convention as spec/ntoskrnl.exe.spec
 // declares it (NT_API: stdcall on i386; USHORT Depth takes a full argument slot), forwards to the
-// module and streams what the driver created (report.h events), so the report can list the
+// module and streams what the driver created (events.h), so the report can list the
 // lookaside lists and zones of the driver. A row is bound only when the module exports the routine
 // (child.cpp), so a module without lookaside lists leaves such imports unresolved, as before.
 #include <cstring>
@@ -37,8 +37,7 @@ F* fn(void* p) {
 unsigned long long address(const void* p) { return static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(p)); }
 
 void initialized(const void* list, const char* kind, ULONG tag, SIZE_T size, ULONG pool_type, NTSTATUS status) {
-    emit("lookaside %llx %s %08x %llu %x %08x", address(list), kind, tag, static_cast<unsigned long long>(size), pool_type,
-         static_cast<unsigned>(status));
+    emit(events::Lookaside{address(list), kind, tag, size, pool_type, static_cast<std::uint32_t>(status)});
 }
 
 // Recorded before the delete is forwarded (the module may stop the system on a bad list). The
@@ -46,15 +45,15 @@ void initialized(const void* list, const char* kind, ULONG tag, SIZE_T size, ULO
 // while the list is still initialized.
 void deleting(const void* list) {
     if (!list) {
-        emit("lookaside-delete %llx", address(list));
+        emit(events::LookasideDelete{address(list), 0, 0, 0, 0, 0});
         return;
     }
     const auto* l = static_cast<const nt::GENERAL_LOOKASIDE_POOL*>(list);
-    emit("lookaside-delete %llx %u %u %u %u", address(list), l->TotalAllocates, l->AllocateMisses, l->TotalFrees, l->FreeMisses);
+    emit(events::LookasideDelete{address(list), 1, l->TotalAllocates, l->AllocateMisses, l->TotalFrees, l->FreeMisses});
 }
 
 void zone_extended(const void* zone, const void* segment, ULONG size, NTSTATUS status) {
-    emit("zone-extend %llx %llx %u %08x", address(zone), address(segment), size, static_cast<unsigned>(status));
+    emit(events::ZoneExtend{address(zone), address(segment), size, static_cast<std::uint32_t>(status)});
 }
 
 // A classic list initialised with NULL callbacks holds ExAllocatePoolWithTag and ExFreePool
@@ -118,7 +117,7 @@ void NT_API thunk_ExDeleteLookasideListEx(nt::PLOOKASIDE_LIST_EX list) {
 NTSTATUS NT_API thunk_ExInitializeZone(nt::PZONE_HEADER zone, ULONG block_size, PVOID segment, ULONG segment_size) {
     NTSTATUS status = fn<NTSTATUS NT_API(nt::PZONE_HEADER, ULONG, PVOID, ULONG)>(real_ExInitializeZone)(zone, block_size, segment,
                                                                                                        segment_size);
-    emit("zone %llx %u %llx %u %08x", address(zone), block_size, address(segment), segment_size, static_cast<unsigned>(status));
+    emit(events::Zone{address(zone), block_size, address(segment), segment_size, static_cast<std::uint32_t>(status)});
     return status;
 }
 NTSTATUS NT_API thunk_ExExtendZone(nt::PZONE_HEADER zone, PVOID segment, ULONG segment_size) {

@@ -19,6 +19,8 @@ const char* const usage_text =
     "  --seed N           fixed random seed (the load address)\n"
     "  --base ADDR        load the image at ADDR (hex) instead of a seeded random address\n"
     "  --imports-only     load and bind, report the imports, do not run the driver\n"
+    "  --kernel-dll       run the image as a kernel-mode DLL another driver imports: DllInitialize\n"
+    "                     and DllUnload instead of DriverEntry (default: as a service, like Windows)\n"
     "  -v                 also show the event stream (every allocation and free) on stderr\n"
     "  -q                 no text report (exit status and --json only)\n";
 
@@ -47,6 +49,7 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
         else if (a == "--wine-fallback") o->wine_fallback = true;
         else if (a == "--verifier") o->verifier = true;
         else if (a == "--imports-only") o->imports_only = true;
+        else if (a == "--kernel-dll") o->kernel_dll = true;
         else if (a == "-v") o->verbose = 1;
         else if (a == "-q") o->quiet = true;
         else if (a == "--json") {

@@ -28,7 +28,10 @@ const char* const usage_text =
     "  reloc-bad-type          the first base relocation gets type 4 (HIGHADJ, which the loader refuses)\n"
     "  missing-module          the first imported module is renamed notthere.sys\n"
     "  imports-by-ordinal      the ntoskrnl.exe imports by name become imports by the ordinals\n"
-    "                          MODULE (the project's ntoskrnl.exe) exports them under\n";
+    "                          MODULE (the project's ntoskrnl.exe) exports them under\n"
+    "  load-config             point the load configuration directory at the image's\n"
+    "                          _load_config_used symbol, sized by its Size field (what MSVC's\n"
+    "                          linker does and GNU ld 2.40 does not)\n";
 
 constexpr std::uint32_t section_header_size = 40;
 constexpr int reloc_directory = 5, import_directory = 1;
@@ -170,6 +173,48 @@ bool imports_by_ordinal(pe::Image& img, const std::string& module_path, std::vec
 
 }  // namespace
 
+namespace {
+
+// The COFF symbol table a MinGW-linked image keeps (PE/COFF: 18-byte records after
+// PointerToSymbolTable; Value is the offset in its 1-based SectionNumber): `_load_config_used`
+// (i386: `__load_config_used`) gives the load config's RVA; its first ULONG is the Size that goes
+// into the directory (data directory 10, IMAGE_DIRECTORY_ENTRY_LOAD_CONFIG).
+bool load_config(const pe::Image& img, std::vector<std::uint8_t>* out) {
+    const auto& b = img.bytes;
+    const std::size_t coff = get32(b, 0x3C) + 4ull;
+    const std::size_t table = get32(b, coff + 8), count = get32(b, coff + 12);
+    if (!table || table + count * 18 > b.size()) return refuse("no COFF symbol table"), false;
+    const std::size_t strings = table + count * 18;
+    for (std::size_t i = 0; i < count; ++i) {
+        const std::size_t rec = table + i * 18;
+        std::string name;
+        if (get32(b, rec) == 0) {
+            const std::size_t off = strings + get32(b, rec + 4);
+            if (off < b.size()) name.assign(reinterpret_cast<const char*>(b.data() + off), strnlen(reinterpret_cast<const char*>(b.data() + off), b.size() - off));
+        } else {
+            name.assign(reinterpret_cast<const char*>(b.data() + rec), strnlen(reinterpret_cast<const char*>(b.data() + rec), 8));
+        }
+        std::int16_t section = 0;
+        std::memcpy(&section, b.data() + rec + 12, 2);
+        if ((name == "_load_config_used" || name == "__load_config_used") && section >= 1 &&
+            static_cast<std::size_t>(section) <= img.sections.size()) {
+            const std::uint32_t rva = img.sections[section - 1].virtual_address + get32(b, rec + 8);
+            auto file = img.rva_to_offset(rva);
+            if (!file || *file + 4 > b.size()) return refuse("_load_config_used is not in the file"), false;
+            *out = b;
+            const std::size_t dirs = coff + 20 + (img.is_pe32_plus ? 112 : 96);
+            const std::uint32_t size = get32(b, *file);
+            std::memcpy(out->data() + dirs + 10 * 8, &rva, 4);
+            std::memcpy(out->data() + dirs + 10 * 8 + 4, &size, 4);
+            return true;
+        }
+        i += b[rec + 17];
+    }
+    return refuse("the image has no _load_config_used symbol"), false;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     if (argc < 4) {
         std::fputs(usage_text, stderr);
@@ -191,6 +236,7 @@ int main(int argc, char** argv) {
     else if (change == "reloc-block-overrun") ok = reloc_block_overrun(*img, &out);
     else if (change == "reloc-bad-type") ok = reloc_bad_type(*img, &out);
     else if (change == "missing-module") ok = missing_module(*img, &out);
+    else if (change == "load-config") ok = load_config(*img, &out);
     else if (change == "imports-by-ordinal" && argc >= 5) ok = imports_by_ordinal(*img, argv[4], &out);
     else {
         std::fputs(usage_text, stderr);

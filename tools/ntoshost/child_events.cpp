@@ -1,8 +1,7 @@
-// The child's half of the event stream (report.h) and its own copy of the pool tracking (for the
+// The child's half of the event stream (events.h) and its own copy of the pool tracking (for the
 // verifier's leak check at unload and for routing frees under --wine-fallback).
 #include <windows.h>
 
-#include <cstdarg>
 #include <cstdio>
 #include <set>
 
@@ -37,17 +36,10 @@ void* allocation_base(void* p) {
 
 }  // namespace
 
-void emit(const char* format, ...) {
-    char buf[1024];
-    int n = std::snprintf(buf, sizeof(buf), "%s", event_prefix.data());
-    va_list ap;
-    va_start(ap, format);
-    int m = std::vsnprintf(buf + n, sizeof(buf) - n - 1, format, ap);
-    va_end(ap);
-    n += m < 0 ? 0 : std::min<int>(m, static_cast<int>(sizeof(buf)) - n - 2);
-    buf[n++] = '\n';
+void emit_line(const std::string& line) {
+    const std::string text = line + "\n";
     Guard g;
-    write_line(buf, n);   // one write per line: lines from several threads never interleave
+    write_line(text.data(), static_cast<int>(text.size()));
 }
 
 void record_alloc(void* block, std::uint32_t tag, bool paged, std::uint32_t pool_type, std::uint64_t bytes,
@@ -55,14 +47,13 @@ void record_alloc(void* block, std::uint32_t tag, bool paged, std::uint32_t pool
     Guard g;
     tracker.allocated(reinterpret_cast<std::uintptr_t>(block), tag, paged, pool_type, bytes, routine);
     if (wine_fallback_active) pool_reservations.insert(allocation_base(block));
-    emit("alloc %llx %08x %x %d %llu %s", static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(block)), tag,
-         pool_type, paged ? 1 : 0, static_cast<unsigned long long>(bytes), routine);
+    emit(events::Alloc{reinterpret_cast<std::uintptr_t>(block), tag, pool_type, paged ? 1u : 0u, bytes, routine});
 }
 
 void record_free(void* block, std::uint32_t tag, const char* routine) {
     Guard g;
     tracker.freed(reinterpret_cast<std::uintptr_t>(block), tag, routine);
-    emit("free %llx %08x %s", static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(block)), tag, routine);
+    emit(events::Free{reinterpret_cast<std::uintptr_t>(block), tag, routine});
 }
 
 bool from_project_pool(void* block) {

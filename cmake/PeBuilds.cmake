@@ -21,10 +21,11 @@ foreach(arch IN LISTS NTOSKRNL_PE_ARCHS)
             -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}
             -DNTOSKRNL_SPECGEN=$<TARGET_FILE:specgen>
             -DNTOSKRNL_PE_CRAFT=$<TARGET_FILE:pe-craft>
+            -DNTOSKRNL_HOST_EVENTLOG=$<TARGET_FILE:eventlog>
             -DNTOSKRNL_WINEBUILD=${NTOSKRNL_WINEBUILD}
         BUILD_ALWAYS ON
         INSTALL_COMMAND ""
-        DEPENDS specgen pe-craft
+        DEPENDS specgen pe-craft eventlog
         USES_TERMINAL_CONFIGURE ON
         USES_TERMINAL_BUILD ON)
     list(APPEND pe_test_dirs "\"${bin}\"")

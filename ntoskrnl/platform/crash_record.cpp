@@ -45,19 +45,42 @@ bool ends_with_sys(const char* name) {
     return n > 4 && !lstrcmpiA(name + n - 4, ".sys");
 }
 
-// The first frame on the stack that is in a driver image: the driver at fault, as a debugger's
-// analysis names it (the module's own and the system DLLs' frames are skipped).
+// The driver image (a loaded ".sys") that holds `address`, and the offset in it.
+bool driver_holding(const void* address, char* name, std::size_t capacity, std::uintptr_t* offset) {
+    HMODULE m = nullptr;
+    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            static_cast<LPCWSTR>(address), &m))
+        return false;
+    if (!base_name_of(m, name, capacity) || !ends_with_sys(name)) return false;
+    *offset = reinterpret_cast<std::uintptr_t>(address) - reinterpret_cast<std::uintptr_t>(m);
+    return true;
+}
+
+// Whether the bytes before `p` end in a call instruction (E8 rel32, FF /2 with a register,
+// memory or displacement operand): a value on the stack that follows one is a return address.
+bool after_call(const std::uint8_t* p) {
+    if (p[-5] == 0xE8) return true;
+    if (p[-2] == 0xFF && ((p[-1] >> 3) & 7) == 2) return true;                       // call reg / [reg]
+    if (p[-3] == 0xFF && ((p[-2] >> 3) & 7) == 2 && (p[-2] >> 6) == 1) return true;  // call [reg+disp8]
+    if (p[-6] == 0xFF && ((p[-5] >> 3) & 7) == 2) return true;                       // call [disp32] / [reg+disp32]
+    if (p[-7] == 0xFF && ((p[-6] >> 3) & 7) == 2 && (p[-6] & 7) == 4) return true;   // with a SIB byte
+    return false;
+}
+
+// The driver at fault, as a debugger's analysis names it: the first frame in a driver image. The
+// frames RtlCaptureStackBackTrace unwinds (x64 unwind data); where that finds none (i386 code
+// without frame pointers), the stack is scanned for return addresses into a driver image.
 bool driver_at_fault(char* name, std::size_t capacity, std::uintptr_t* offset) {
     void* frames[62];
     const USHORT n = RtlCaptureStackBackTrace(0, 62, frames, nullptr);
-    for (USHORT i = 0; i < n; ++i) {
-        HMODULE m = nullptr;
-        if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
-                                static_cast<LPCWSTR>(frames[i]), &m))
-            continue;
-        if (!base_name_of(m, name, capacity) || !ends_with_sys(name)) continue;
-        *offset = reinterpret_cast<std::uintptr_t>(frames[i]) - reinterpret_cast<std::uintptr_t>(m);
-        return true;
+    for (USHORT i = 0; i < n; ++i)
+        if (driver_holding(frames[i], name, capacity, offset)) return true;
+    auto* tib = reinterpret_cast<NT_TIB*>(NtCurrentTeb());
+    void* here = &here;
+    for (auto* slot = static_cast<std::uintptr_t*>(here); slot + 1 <= static_cast<std::uintptr_t*>(tib->StackBase); ++slot) {
+        const auto* p = reinterpret_cast<const std::uint8_t*>(*slot);
+        if (!driver_holding(p, name, capacity, offset) || *offset < 0x1000) continue;   // not headers
+        if (after_call(p)) return true;
     }
     return false;
 }
@@ -154,6 +177,10 @@ void record(const ke::BugCheckRecord& r) {
         verified = reinterpret_cast<const vf::VerifiedDriver*>(r.params[2]);
         to_utf8(verified->name_buffer, verified->name.Length / 2, driver, sizeof(driver));
         t.add("Driver:      %s (named by parameter 2)\r\n", driver);
+    } else if ((r.code == 0xD6 || r.code == 0xD5 || r.code == 0xCD || r.code == 0xCC || r.code == 0x50) && r.params[2] &&
+               driver_holding(reinterpret_cast<const void*>(r.params[2]), driver, sizeof(driver), &offset)) {
+        // These codes carry the faulting instruction's address in parameter 3.
+        t.add("Driver:      %s+0x%llX (the faulting instruction, parameter 3)\r\n", driver, static_cast<unsigned long long>(offset));
     } else if (driver_at_fault(driver, sizeof(driver), &offset)) {
         t.add("Driver:      %s+0x%llX (the first driver frame on the stack)\r\n", driver, static_cast<unsigned long long>(offset));
     } else {

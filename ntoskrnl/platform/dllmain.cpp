@@ -9,6 +9,7 @@
 #include "mm/system_size.h"
 #include "ps/quota.h"
 #include "platform/platform.h"
+#include "platform/poolmon_server.h"
 #include "platform/wine_builtin.h"
 
 extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
@@ -35,6 +36,8 @@ extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
         platform::install_fault_handlers();
         // The verifier switch (NTOSKRNL_VERIFIER) is read once, now.
         vf::enabled();
+        // In winedevice.exe only: the pipe poolmon.exe reads this process's pool through.
+        platform::start_poolmon_server();
         break;
     case DLL_THREAD_DETACH:
         // A thread that used the pool leaves its heap to the next thread that needs one.

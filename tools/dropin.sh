@@ -7,6 +7,9 @@
 #   tools/dropin.sh uninstall [PREFIX]   give the prefix back as Wine made it
 #   tools/dropin.sh status    [PREFIX]   what is installed, and which ntoskrnl.exe winedevice.exe gets
 #
+# install also puts poolmon.exe (tools/poolmon: Windows' pool monitor over the prefix's
+# winedevice.exe processes) into system32, so `wine poolmon` works in the prefix.
+#
 # PREFIX defaults to $WINEPREFIX. A 64-bit prefix gets the x86_64 module, a WINEARCH=win32 prefix
 # the i386 one (with hal.dll). Files go to the prefix's system32: ntoskrnl.exe (the project's),
 # wine_ntoskrnl.dll (Wine's builtin ntoskrnl.exe, to which the module forwards every routine the
@@ -94,8 +97,51 @@ place() { cp "$1" "$2.dropin-new" && mv -f "$2.dropin-new" "$2"; }
 
 is_ours() { [ -f "$state/installed" ] && [ -f "$sys/$1" ] && [ "$(sha "$sys/$1")" = "$(sed -n "s/^$1 //p" "$state/installed")" ]; }
 
+# ---- poolmon.exe: a program of the drop-in, not a module Wine has ----
+# Into system32, and in a 64-bit prefix the i386 build into syswow64 too: Debian's `wine` is the
+# 32-bit loader, which looks a program up in syswow64 there (`wine64 poolmon` finds system32's).
+# Both read every winedevice.exe (the wire format does not depend on the architecture). A
+# poolmon.exe the prefix already had is saved and put back at uninstall, like the modules.
+poolmon_places() {   # lines "SOURCE DIRECTORY" (a directory of the prefix's windows\)
+    echo "$bin/poolmon.exe system32"
+    if [ "$arch" = x86_64 ]; then
+        local bin32=$root/build/pe-i386/bin
+        [ -n "${NTOSKRNL_DROPIN_BIN:-}" ] && bin32=${NTOSKRNL_DROPIN_BIN//\{arch\}/i386}
+        echo "$bin32/poolmon.exe syswow64"
+    fi
+}
+poolmon_check() { [ -f "$bin/poolmon.exe" ] || die "$bin has no built poolmon.exe (cmake --build --preset default)"; }
+poolmon_install() {
+    local source dir target
+    while read -r source dir; do
+        target=$prefix/drive_c/windows/$dir/poolmon.exe
+        if [ ! -f "$source" ]; then
+            echo "dropin: note: no $source (the i386 build): only \`wine64 poolmon\` runs poolmon in this prefix"
+            continue
+        fi
+        [ -d "$(dirname "$target")" ] || continue
+        if [ ! -f "$state/$dir.poolmon.exe.original" ] && [ ! -f "$state/$dir.poolmon.exe.absent" ]; then
+            if [ -f "$target" ]; then cp -p "$target" "$state/$dir.poolmon.exe.original"; else : >"$state/$dir.poolmon.exe.absent"; fi
+        fi
+        place "$source" "$target"
+    done < <(poolmon_places)
+}
+poolmon_uninstall() {
+    local dir target
+    for dir in system32 syswow64; do
+        target=$prefix/drive_c/windows/$dir/poolmon.exe
+        if [ -f "$state/$dir.poolmon.exe.original" ]; then
+            place "$state/$dir.poolmon.exe.original" "$target"
+            touch -r "$state/$dir.poolmon.exe.original" "$target"
+        elif [ -f "$state/$dir.poolmon.exe.absent" ]; then
+            rm -f "$target"
+        fi
+    done
+}
+
 do_install() {
     check_wine
+    poolmon_check
     if [ -f "$state/installed" ]; then
         echo "dropin: already installed in $prefix; reinstalling the current build"
     fi
@@ -114,13 +160,14 @@ do_install() {
         place "$bin/$private" "$sys/$private"
         "$WINE_LOADER" reg add "$override_key" /v "$(override_name "$m")" /t REG_SZ /d native /f >/dev/null
     done
+    poolmon_install
     : >"$state/installed.new"
     for m in "${modules[@]}"; do echo "$m $(sha "$sys/$m")" >>"$state/installed.new"; done
     cp "$bin/$(private_of ntoskrnl.exe).wine" "$state/wine"
     mv -f "$state/installed.new" "$state/installed"
     # Let wineserver write the registry; services start again with the next Wine process.
     stop_prefix
-    echo "dropin: installed the project's ${modules[*]} ($arch) into $prefix"
+    echo "dropin: installed the project's ${modules[*]} ($arch) and poolmon.exe into $prefix"
 }
 
 do_uninstall() {
@@ -145,6 +192,7 @@ do_uninstall() {
             fi
         fi
     done
+    poolmon_uninstall
     stop_prefix
     rm -rf "$state"
     echo "dropin: uninstalled; $prefix has Wine's ${modules[*]} again"

@@ -118,7 +118,8 @@ bool ask(Process& process, std::uint32_t what, std::vector<std::uint8_t>* messag
 
 Snapshot take_snapshot(const Options& options) {
     Snapshot s;
-    const std::uint32_t what = options.lookaside ? proto::want_lookaside : proto::want_tags;
+    // The tags always (the summary line's pool totals), the lists for the lookaside view.
+    const std::uint32_t what = proto::want_tags | (options.lookaside ? proto::want_lookaside : 0);
     std::vector<std::uint8_t> message;
     for (DWORD pid : winedevice_processes()) {
         Process process;

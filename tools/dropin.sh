@@ -139,6 +139,16 @@ poolmon_uninstall() {
     done
 }
 
+poolmon_status() {
+    local dir where=""
+    for dir in system32 syswow64; do
+        if [ -f "$prefix/drive_c/windows/$dir/poolmon.exe" ] && { [ -f "$state/$dir.poolmon.exe.absent" ] || [ -f "$state/$dir.poolmon.exe.original" ]; }; then
+            where="$where $dir"
+        fi
+    done
+    if [ -n "$where" ]; then echo "poolmon.exe:  the project's, in$where"; else echo "poolmon.exe:  not installed"; fi
+}
+
 do_install() {
     check_wine
     poolmon_check
@@ -231,6 +241,7 @@ do_status() {
         fi
     done
     if [ -f "$state/wine" ]; then echo "built for:    $(stamp_field "$state/wine" wine)"; fi
+    poolmon_status
     if [ "$verdict" = project ]; then
         echo "winedevice.exe gets: the project's ntoskrnl.exe (system32), which forwards the rest to wine_ntoskrnl.dll"
     else

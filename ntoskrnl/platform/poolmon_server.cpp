@@ -11,6 +11,8 @@
 
 #include <windows.h>
 
+#include <cstdio>
+
 #include "ex/lookaside.h"
 #include "ex/pool.h"
 #include "platform/platform.h"
@@ -99,8 +101,9 @@ DWORD WINAPI serve(LPVOID) {
         if (pipe == INVALID_HANDLE_VALUE) {
             // Said once, on the services' stderr: poolmon then reports this process as not answering.
             char text[160];
-            wsprintfA(text, "ntoskrnl.exe: warning: poolmon server of process %lu: cannot create its pipe (error %lu)\n",
-                      GetCurrentProcessId(), GetLastError());
+            std::snprintf(text, sizeof(text),
+                          "ntoskrnl.exe: warning: poolmon server of process %lu: cannot create its pipe (error %lu)\n",
+                          GetCurrentProcessId(), GetLastError());
             write_stderr(text);
             return 1;
         }

@@ -47,10 +47,10 @@ list() { tr -d '\r' <"$1" | awk -v t="$2" '$1 == t { print $2, $3, $4, $5, $6, $
 
 snapshots() { # snapshots K: the tag table and the lookaside view at pause K
     local rc
-    wine_ poolmon /n "$win\\tags$1.log" /iZS* /b /e >"$work/poolmon$1.out" 2>&1
+    wine_ poolmon /n "$win\\tags$1.log" '/iZS*' /b /e >"$work/poolmon$1.out" 2>&1
     rc=$?
     check "pause $1: poolmon /n exits 0 ($rc)" '[ $rc -eq 0 ]'
-    wine_ poolmon -lookaside -n "$win\\lists$1.log" -iZS* >>"$work/poolmon$1.out" 2>&1
+    wine_ poolmon -lookaside -n "$win\\lists$1.log" '-iZS*' >>"$work/poolmon$1.out" 2>&1
     rc=$?
     check "pause $1: poolmon -lookaside -n exits 0 ($rc)" '[ $rc -eq 0 ]'
     cat "$work/poolmon$1.out"
@@ -85,7 +85,7 @@ check "pause 1: the lines are sorted by bytes (/b): ZSsg first" \
 check "pause 1: /e adds the totals: nonpaged Diff $((1 + ck1[2])) and Bytes $((segment + ck1[3]))" \
     '[ "$(tr -d "\r" <"$work/tags1.log" | awk "/Totals/ {t = 1} t && \$1 == \"Nonp\" {print \$4, \$5}")" = "$((1 + ck1[2])) $((segment + ck1[3]))" ]'
 # The other pool: nothing of the sample (/p /p: paged only).
-wine_ poolmon /n "$win\\paged.log" /iZS* /p /p >/dev/null 2>&1
+wine_ poolmon /n "$win\\paged.log" '/iZS*' /p /p >/dev/null 2>&1
 check "pause 1: /p /p (paged only) lists none of the sample's nonpaged tags" \
     '[ -f "$work/paged.log" ] && ! tr -d "\r" <"$work/paged.log" | grep -q "^ ZS"'
 touch "$work/pause.1.go"

@@ -43,6 +43,10 @@ struct Buffers {
     HeapBuffer usage, tags, lists, lookasides, message;
 };
 
+// No memory for a table: the request gets no answer (poolmon reports that), never a table that
+// looks empty.
+constexpr std::size_t failed = static_cast<std::size_t>(-1);
+
 // Both tables are read twice: once for their size, then into room for that many plus a margin
 // for entries added meanwhile (a list or tag added between the reads is simply in the next
 // snapshot).
@@ -51,7 +55,7 @@ constexpr std::size_t margin = 64;
 std::size_t collect_tags(Buffers& b) {
     const std::size_t want = ex::pool::tag_usage(nullptr, 0) + margin;
     if (!b.usage.reserve(want * sizeof(ex::pool::TagUsage)) || !b.tags.reserve(want * sizeof(proto::TagRecord)))
-        return 0;
+        return failed;
     std::size_t n = ex::pool::tag_usage(b.usage.as<ex::pool::TagUsage>(), want);
     if (n > want) n = want;
     for (std::size_t i = 0; i < n; ++i) {
@@ -66,7 +70,7 @@ std::size_t collect_lookasides(Buffers& b) {
     const std::size_t want = registry.size() + margin;
     if (!b.lists.reserve(want * sizeof(nt::SYSTEM_LOOKASIDE_INFORMATION)) ||
         !b.lookasides.reserve(want * sizeof(proto::LookasideRecord)))
-        return 0;
+        return failed;
     std::size_t n = registry.snapshot(b.lists.as<nt::SYSTEM_LOOKASIDE_INFORMATION>(), want);
     if (n > want) n = want;
     for (std::size_t i = 0; i < n; ++i) {
@@ -82,6 +86,7 @@ std::size_t collect_lookasides(Buffers& b) {
 std::size_t answer(const proto::Request& request, Buffers& b) {
     const std::size_t tags = request.what & proto::want_tags ? collect_tags(b) : 0;
     const std::size_t lists = request.what & proto::want_lookaside ? collect_lookasides(b) : 0;
+    if (tags == failed || lists == failed) return 0;
     const std::size_t size = proto::snapshot_bytes(tags, lists);
     if (!b.message.reserve(size)) return 0;
     return proto::encode_snapshot(GetCurrentProcessId(), request.what & (proto::want_tags | proto::want_lookaside),

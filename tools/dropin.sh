@@ -7,6 +7,9 @@
 #   tools/dropin.sh uninstall [PREFIX]   give the prefix back as Wine made it
 #   tools/dropin.sh status    [PREFIX]   what is installed, and which ntoskrnl.exe winedevice.exe gets
 #
+# install also puts poolmon.exe (tools/poolmon: Windows' pool monitor over the prefix's
+# winedevice.exe processes) into system32, so `wine poolmon` works in the prefix.
+#
 # PREFIX defaults to $WINEPREFIX. A 64-bit prefix gets the x86_64 module, a WINEARCH=win32 prefix
 # the i386 one (with hal.dll). Files go to the prefix's system32: ntoskrnl.exe (the project's),
 # wine_ntoskrnl.dll (Wine's builtin ntoskrnl.exe, to which the module forwards every routine the
@@ -52,8 +55,8 @@ bin=$root/build/pe-$arch/bin
 modules=(ntoskrnl.exe)
 [ "$arch" = i386 ] && modules+=(hal.dll)
 private_of() { case "$1" in ntoskrnl.exe) echo wine_ntoskrnl.dll ;; hal.dll) echo wine_hal.dll ;; esac; }
-# The front-ends a user runs in the prefix (wine verifier ...), as Windows has them in system32.
-tools=(verifier.exe)
+# The front-ends a user runs in the prefix (wine poolmon, wine verifier), as Windows has them.
+frontends=(poolmon.exe verifier.exe)
 
 override_key='HKCU\Software\Wine\DllOverrides'
 # The value Wine's loader looks up for a module: its name, less a ".dll" extension ("hal" for
@@ -96,8 +99,71 @@ place() { cp "$1" "$2.dropin-new" && mv -f "$2.dropin-new" "$2"; }
 
 is_ours() { [ -f "$state/installed" ] && [ -f "$sys/$1" ] && [ "$(sha "$sys/$1")" = "$(sed -n "s/^$1 //p" "$state/installed")" ]; }
 
+# ---- The front-ends (poolmon.exe, verifier.exe): programs of the drop-in, not modules Wine has ----
+# Into system32, and in a 64-bit prefix the i386 build into syswow64 too: Debian's `wine` is the
+# 32-bit loader, which looks a program up in syswow64 there (`wine64 poolmon` finds system32's).
+# Both builds serve the whole prefix (poolmon's wire format does not depend on the architecture;
+# the Verifier values live in HKLM\SYSTEM, which WOW64 does not redirect). A program of that name
+# the prefix already had is saved and put back at uninstall, like the modules.
+frontend_places() {   # frontend_places NAME: lines "SOURCE DIRECTORY" (a directory of windows\)
+    echo "$bin/$1 system32"
+    if [ "$arch" = x86_64 ]; then
+        local bin32=$root/build/pe-i386/bin
+        [ -n "${NTOSKRNL_DROPIN_BIN:-}" ] && bin32=${NTOSKRNL_DROPIN_BIN//\{arch\}/i386}
+        echo "$bin32/$1 syswow64"
+    fi
+}
+frontends_check() {
+    local f
+    for f in "${frontends[@]}"; do [ -f "$bin/$f" ] || die "$bin has no built $f (cmake --build --preset default)"; done
+}
+frontends_install() {
+    local f source dir target
+    for f in "${frontends[@]}"; do
+        while read -r source dir; do
+            target=$prefix/drive_c/windows/$dir/$f
+            if [ ! -f "$source" ]; then
+                echo "dropin: note: no $source (the i386 build): only \`wine64 ${f%.exe}\` runs it in this prefix"
+                continue
+            fi
+            [ -d "$(dirname "$target")" ] || continue
+            if [ ! -f "$state/$dir.$f.original" ] && [ ! -f "$state/$dir.$f.absent" ]; then
+                if [ -f "$target" ]; then cp -p "$target" "$state/$dir.$f.original"; else : >"$state/$dir.$f.absent"; fi
+            fi
+            place "$source" "$target"
+        done < <(frontend_places "$f")
+    done
+}
+frontends_uninstall() {
+    local f dir target
+    for f in "${frontends[@]}"; do
+        for dir in system32 syswow64; do
+            target=$prefix/drive_c/windows/$dir/$f
+            if [ -f "$state/$dir.$f.original" ]; then
+                place "$state/$dir.$f.original" "$target"
+                touch -r "$state/$dir.$f.original" "$target"
+            elif [ -f "$state/$dir.$f.absent" ]; then
+                rm -f "$target"
+            fi
+        done
+    done
+}
+frontends_status() {
+    local f dir where
+    for f in "${frontends[@]}"; do
+        where=""
+        for dir in system32 syswow64; do
+            if [ -f "$prefix/drive_c/windows/$dir/$f" ] && { [ -f "$state/$dir.$f.absent" ] || [ -f "$state/$dir.$f.original" ]; }; then
+                where="$where $dir"
+            fi
+        done
+        if [ -n "$where" ]; then printf '%-13s the project'"'"'s, in%s\n' "$f:" "$where"; else printf '%-13s not installed\n' "$f:"; fi
+    done
+}
+
 do_install() {
     check_wine
+    frontends_check
     if [ -f "$state/installed" ]; then
         echo "dropin: already installed in $prefix; reinstalling the current build"
     fi
@@ -116,21 +182,14 @@ do_install() {
         place "$bin/$private" "$sys/$private"
         "$WINE_LOADER" reg add "$override_key" /v "$(override_name "$m")" /t REG_SZ /d native /f >/dev/null
     done
-    local t
-    for t in "${tools[@]}"; do
-        [ -f "$bin/$t" ] || die "$bin has no built $t"
-        if [ ! -f "$state/$t.original" ] && [ ! -f "$state/$t.absent" ]; then
-            if [ -f "$sys/$t" ]; then cp -p "$sys/$t" "$state/$t.original"; else : >"$state/$t.absent"; fi
-        fi
-        place "$bin/$t" "$sys/$t"
-    done
+    frontends_install
     : >"$state/installed.new"
     for m in "${modules[@]}"; do echo "$m $(sha "$sys/$m")" >>"$state/installed.new"; done
     cp "$bin/$(private_of ntoskrnl.exe).wine" "$state/wine"
     mv -f "$state/installed.new" "$state/installed"
     # Let wineserver write the registry; services start again with the next Wine process.
     stop_prefix
-    echo "dropin: installed the project's ${modules[*]} ($arch) into $prefix"
+    echo "dropin: installed the project's ${modules[*]} ($arch) and poolmon.exe into $prefix"
 }
 
 do_uninstall() {
@@ -155,15 +214,7 @@ do_uninstall() {
             fi
         fi
     done
-    local t
-    for t in "${tools[@]}"; do
-        if [ -f "$state/$t.original" ]; then
-            place "$state/$t.original" "$sys/$t"
-            touch -r "$state/$t.original" "$sys/$t"
-        elif [ -f "$state/$t.absent" ]; then
-            rm -f "$sys/$t"
-        fi
-    done
+    frontends_uninstall
     stop_prefix
     rm -rf "$state"
     echo "dropin: uninstalled; $prefix has Wine's ${modules[*]} again"
@@ -202,6 +253,7 @@ do_status() {
         fi
     done
     if [ -f "$state/wine" ]; then echo "built for:    $(stamp_field "$state/wine" wine)"; fi
+    frontends_status
     if [ "$verdict" = project ]; then
         echo "winedevice.exe gets: the project's ntoskrnl.exe (system32), which forwards the rest to wine_ntoskrnl.dll"
     else

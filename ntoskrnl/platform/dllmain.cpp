@@ -10,6 +10,7 @@
 #include "ps/quota.h"
 #include "platform/crash_record.h"
 #include "platform/platform.h"
+#include "platform/poolmon_server.h"
 #include "platform/wine_builtin.h"
 
 extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
@@ -40,6 +41,8 @@ extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
         vf::install_driver_verifier();
         // In winedevice.exe a bug check leaves a Minidump report and an event log record.
         platform::install_crash_record();
+        // In winedevice.exe only: the pipe poolmon.exe reads this process's pool through.
+        platform::start_poolmon_server();
         break;
     case DLL_THREAD_DETACH:
         // A thread that used the pool leaves its heap to the next thread that needs one.

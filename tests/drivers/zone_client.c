@@ -9,9 +9,18 @@
  * against what it sent (served and refused requests, per-method counts, allocations, bytes, the
  * running digest of every reply, and no zone, lookaside or pool block in use).
  *
- * Usage: zone_client [-n N] [-s SEED] [-v]
- * Exit status: 0 every answer and the counters were right, 1 something was wrong, 2 the device
- * could not be opened (the Win32 error is printed), 3 usage or out of memory.
+ * With -p PATH it pauses twice with the device open, so that another program can look at the
+ * driver's pool meanwhile (tests/dropin/poolmon.sh runs poolmon then): before the first request
+ * and after the counters check. At pause K (1, 2) it writes PATH.K.paused, holding one line
+ * "pause K handled H served S refused R system_size Z" (H: requests that reached the driver's
+ * request path, each of which allocated and freed one reply buffer and one lookaside entry; Z:
+ * the driver's MmQuerySystemSize answer, which sizes its zone segment), and waits until
+ * PATH.K.go exists.
+ *
+ * Usage: zone_client [-n N] [-s SEED] [-v] [-p PATH]
+ * Exit status: 0 every answer and the counters were right, 1 something was wrong (or a pause was
+ * never released), 2 the device could not be opened (the Win32 error is printed), 3 usage or out
+ * of memory.
  */
 #include <windows.h>
 #include <winioctl.h>
@@ -228,6 +237,48 @@ static int run_request(HANDLE device, unsigned int index, unsigned int allocatio
     return 1;
 }
 
+/* Pause K of -p PATH (see the top of the file); returns 0 if it could not be announced or was
+ * not released within ten minutes. */
+static int pause_point(const char *path, unsigned int k, unsigned int handled, unsigned int served,
+                       unsigned int refused, unsigned int system_size)
+{
+    char name[MAX_PATH], go[MAX_PATH];
+    unsigned int waited;
+    FILE *f;
+    sprintf(name, "%s.%u.paused.tmp", path, k);
+    sprintf(go, "%s.%u.go", path, k);
+    f = fopen(name, "w");
+    if (!f)
+    {
+        fprintf(stderr, "zone_client: cannot write %s\n", name);
+        return 0;
+    }
+    fprintf(f, "pause %u handled %u served %u refused %u system_size %u\n", k, handled, served, refused, system_size);
+    fclose(f);
+    {
+        /* Renamed into place, so a reader never sees a half-written file. */
+        char final_name[MAX_PATH];
+        sprintf(final_name, "%s.%u.paused", path, k);
+        if (!MoveFileExA(name, final_name, MOVEFILE_REPLACE_EXISTING))
+        {
+            fprintf(stderr, "zone_client: cannot rename %s: error %lu\n", name, GetLastError());
+            return 0;
+        }
+    }
+    printf("zone_client: pause %u (handled %u), waiting for %s\n", k, handled, go);
+    fflush(stdout);
+    for (waited = 0; GetFileAttributesA(go) == INVALID_FILE_ATTRIBUTES; waited += 100)
+    {
+        if (waited >= 600000)
+        {
+            fprintf(stderr, "zone_client: pause %u was not released (no %s)\n", k, go);
+            return 0;
+        }
+        Sleep(100);
+    }
+    return 1;
+}
+
 static int check_counter(const char *name, unsigned int got, unsigned int want)
 {
     if (got == want) return 1;
@@ -242,7 +293,8 @@ int main(int argc, char **argv)
     unsigned char *in, *out;
     tally t;
     HANDLE device;
-    int counters_ok, arg;
+    int counters_ok, arg, paused_ok = 1;
+    const char *pause_path = NULL;
 
     rng_state = 0x2545F491u;
     for (arg = 1; arg < argc; ++arg)
@@ -253,9 +305,11 @@ int main(int argc, char **argv)
             rng_state = (unsigned int)strtoul(argv[++arg], NULL, 0) | 1u;
         else if (!strcmp(argv[arg], "-v"))
             verbose = 1;
+        else if (!strcmp(argv[arg], "-p") && arg + 1 < argc)
+            pause_path = argv[++arg];
         else
         {
-            fprintf(stderr, "usage: zone_client [-n N] [-s SEED] [-v]\n");
+            fprintf(stderr, "usage: zone_client [-n N] [-s SEED] [-v] [-p PATH]\n");
             return 3;
         }
     }
@@ -287,6 +341,7 @@ int main(int argc, char **argv)
     memset(&t, 0, sizeof(t));
     t.expected_served = before.RequestsServed;
     t.digest = before.Digest;
+    if (pause_path) paused_ok &= pause_point(pause_path, 1, 0, 0, 0, before.SystemSize);
     for (i = 0; i < count; ++i) correct += run_request(device, i, allocations, in, out, &t);
     wrong = count - correct;
 
@@ -327,6 +382,9 @@ int main(int argc, char **argv)
             counters_ok = 0;
         }
     }
+    if (pause_path)
+        paused_ok &= pause_point(pause_path, 2, t.expected_served - before.RequestsServed + t.refused,
+                                 t.expected_served - before.RequestsServed, t.refused, before.SystemSize);
     CloseHandle(device);
     free(in);
     free(out);
@@ -337,5 +395,5 @@ int main(int argc, char **argv)
            counters_ok ? "ok" : "WRONG", after.RequestsServed, after.RequestsRejected, has_zone ? "on" : "off",
            after.ZoneBlocksInUse, after.ZoneBlocksTotal, after.ZoneBlockSize, after.LookasideInUse, after.PoolInUse,
            after.Digest);
-    return wrong == 0 && counters_ok ? 0 : 1;
+    return wrong == 0 && counters_ok && paused_ok ? 0 : 1;
 }

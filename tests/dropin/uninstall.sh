@@ -16,6 +16,9 @@ builtin_dir=$(sed -n 's/^builtin=//p' "$root/build/pe-$arch/bin/wine_ntoskrnl.dl
 check "system32\\ntoskrnl.exe is Wine's again" 'cmp -s "$sys/ntoskrnl.exe" "$builtin_dir/ntoskrnl.exe"'
 [ "$arch" = i386 ] && check "system32\\hal.dll is Wine's again" 'cmp -s "$sys/hal.dll" "$builtin_dir/hal.dll"'
 check "no wine_*.dll left in system32" '! ls "$sys"/wine_ntoskrnl.dll "$sys"/wine_hal.dll >/dev/null 2>&1'
+for f in poolmon.exe verifier.exe; do
+    check "no $f left in system32 or syswow64" '[ ! -e "$sys/$f" ] && [ ! -e "$dir/drive_c/windows/syswow64/$f" ]'
+done
 check "no drop-in override left in the registry" '! grep -qiE "^\"(ntoskrnl\.exe|hal)\"=" "$dir/user.reg"'
 check "no drop-in state left" '[ ! -e "$dir/.ntoskrnl-dropin" ]'
 install_driver dropin_zone_builtin "$drivers/zone_sample.sys"

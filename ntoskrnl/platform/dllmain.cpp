@@ -9,6 +9,7 @@
 #include "mm/system_size.h"
 #include "ps/quota.h"
 #include "platform/crash_record.h"
+#include "platform/image_notify.h"
 #include "platform/platform.h"
 #include "platform/poolmon_server.h"
 #include "platform/wine_builtin.h"
@@ -35,6 +36,11 @@ extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
                 "the project does not implement) is not next to the module; those routines cannot be bound.\n");
         // Before any driver can pop an SList: the pop hazard's fault handler (ex/slist.h).
         platform::install_fault_handlers();
+        // Wine's builtin's DllMain may run after this one and put its handler first; before each
+        // driver image runs, the module's takes first place again (its CR8 emulation is the IRQL).
+        platform::add_image_observer([](const platform::ImageEvent& e) {
+            if (e.loaded && platform::is_driver_image(e.base_name)) platform::keep_fault_handlers_first();
+        });
         // The verifier switch (NTOSKRNL_VERIFIER) is read once, now; the per-driver settings
         // (VerifyDrivers) at each driver load.
         vf::enabled();

@@ -85,6 +85,8 @@ inline bool read_pointer_guarded(const void* address, std::uintptr_t* value) {
     return ok != 0;
 }
 void install_fault_handlers();
+// Puts the module's vectored handler first again (after another module added one first). Win32.
+void keep_fault_handlers_first();
 #if defined(__i386__)
 // Binds the IRQL to hal.dll's (platform/hal_irql.cpp), or warns and keeps the module's own.
 void bind_hal_irql();

@@ -241,4 +241,6 @@ bool code_page_lead_bytes(std::uint32_t code_page, std::uint8_t (&ranges)[12]) {
     return code_page == 437 || code_page == 1252;   // the two single-byte pages reported above
 }
 
+void keep_fault_handlers_first() {}   // one signal handler set, nothing to reorder
+
 }  // namespace platform

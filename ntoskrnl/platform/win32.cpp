@@ -366,6 +366,7 @@ LONG CALLBACK dispatch_exception(EXCEPTION_POINTERS* info) {
 }
 
 std::atomic<bool> dispatcher_installed{false};
+void* dispatcher_handle;
 
 }  // namespace
 
@@ -383,7 +384,14 @@ void install_fault_handlers() {
         image_end = image_begin + nt->OptionalHeader.SizeOfImage;
     }
     // First among vectored handlers: a driver's CR8 access must not reach anyone else's.
-    AddVectoredExceptionHandler(1, dispatch_exception);
+    dispatcher_handle = AddVectoredExceptionHandler(1, dispatch_exception);
+}
+
+void keep_fault_handlers_first() {
+    if (!dispatcher_installed.load(std::memory_order_acquire) || !dispatcher_handle) return;
+    // Wine's builtin adds its own first-place handler in its DllMain, which may run after the
+    // module's (its CR8 emulation would then answer IRQL 0): take first place again.
+    if (RemoveVectoredExceptionHandler(dispatcher_handle)) dispatcher_handle = AddVectoredExceptionHandler(1, dispatch_exception);
 }
 
 void raise_unimplemented(const char* module, const char* function) {

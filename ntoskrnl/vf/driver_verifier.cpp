@@ -8,6 +8,7 @@
 #include "ke/bugcheck.h"
 #include "ke/irql.h"
 #include "vf/settings.h"
+#include "vf/verifier.h"
 
 namespace vf {
 namespace {
@@ -67,6 +68,7 @@ VerifiedDriver* attach(std::u16string_view name, const void* base, std::size_t s
         d.size = size;
         d.options = options;
         d.in_use = true;
+        verified_drivers.fetch_add(1, std::memory_order_relaxed);
         return &d;
     }
     return nullptr;
@@ -97,6 +99,7 @@ void detach(VerifiedDriver* d) {
             else ++it;
         }
     d->in_use = false;
+    verified_drivers.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void* allocate(const ex::pool::Request& r, nt::NTSTATUS* failure, void* context) {

@@ -12,10 +12,31 @@ namespace vf {
 extern std::atomic<int> state;
 bool read_setting();
 
+// Per-driver verification (VerifyDrivers, vf/driver_verifier.h): while a verified driver's call
+// runs through one of the verifier's thunks, the Verifier-only checks are on for that thread.
+// The count of verified drivers loaded keeps this to one relaxed load when there are none.
+extern std::atomic<int> verified_drivers;
+bool in_verified_call();
+
 inline bool enabled() {
     const int s = state.load(std::memory_order_relaxed);
-    return s ? s == 2 : read_setting();
+    if (s == 2) return true;
+    if (s == 0) return read_setting();
+    return verified_drivers.load(std::memory_order_relaxed) && in_verified_call();
 }
+
+// Marks the calling thread as running a verified driver's call (nested scopes restore).
+class VerifiedCall {
+public:
+    explicit VerifiedCall(bool on);
+    ~VerifiedCall();
+    VerifiedCall(const VerifiedCall&) = delete;
+    VerifiedCall& operator=(const VerifiedCall&) = delete;
+
+private:
+    bool set_;
+    void* previous_;
+};
 
 // Host unit tests switch the checks without an environment variable.
 inline void set_enabled(bool on) { state.store(on ? 2 : 1, std::memory_order_relaxed); }

@@ -74,6 +74,88 @@ NT_API void thunk_ExFreePool2(void* block, nt::ULONG tag, const nt::POOL_EXTENDE
     free_as(VERIFIED_CALLER(), block, tag);
 }
 
+// The routines whose checks only Driver Verifier makes (the IRQL and spin lock rules with option
+// 0x2, Force IRQL checking; the lookaside list rules for any verified driver): the project's own
+// export, run with the Verifier-only checks on for the call (vf::VerifiedCall).
+bool irql_checks(VerifiedDriver* d) { return d && (d->options & option::force_irql_checking); }
+
+}  // namespace
+}  // namespace vf
+
+// The module's own exports (exports/ke_spin_lock.cpp, exports/ex_lookaside.cpp), by their C names.
+extern "C" {
+void NT_API ExInitializeNPagedLookasideList(void*, void*, void*, nt::ULONG, nt::SIZE_T, nt::ULONG, nt::USHORT);
+void NT_API ExInitializePagedLookasideList(void*, void*, void*, nt::ULONG, nt::SIZE_T, nt::ULONG, nt::USHORT);
+void NT_API ExDeleteNPagedLookasideList(void*);
+void NT_API ExDeletePagedLookasideList(void*);
+nt::NTSTATUS NT_API ExInitializeLookasideListEx(void*, void*, void*, nt::ULONG, nt::ULONG, nt::SIZE_T, nt::ULONG, nt::USHORT);
+void NT_API ExDeleteLookasideListEx(void*);
+void NT_API KeAcquireSpinLockAtDpcLevel(void*);
+void NT_API KeReleaseSpinLockFromDpcLevel(void*);
+void NT_FASTCALL KeAcquireInStackQueuedSpinLockAtDpcLevel(void*, void*);
+void NT_FASTCALL KeReleaseInStackQueuedSpinLockFromDpcLevel(void*);
+#if defined(__i386__)
+void NT_FASTCALL KefAcquireSpinLockAtDpcLevel(void*);
+void NT_FASTCALL KefReleaseSpinLockFromDpcLevel(void*);
+#else
+nt::KIRQL NT_API KeAcquireSpinLockRaiseToDpc(void*);
+void NT_API KeReleaseSpinLock(void*, nt::KIRQL);
+nt::KIRQL NT_API KeRaiseIrqlToDpcLevel();
+nt::KIRQL NT_API KfRaiseIrql(nt::KIRQL);
+void NT_API KeLowerIrql(nt::KIRQL);
+nt::KIRQL NT_API KeAcquireSpinLockRaiseToSynch(void*);
+void NT_API KeAcquireInStackQueuedSpinLock(void*, void*);
+void NT_API KeAcquireInStackQueuedSpinLockRaiseToSynch(void*, void*);
+void NT_API KeReleaseInStackQueuedSpinLock(void*);
+#endif
+}
+
+namespace vf {
+namespace {
+
+#define LOOKASIDE_CALL(call) \
+    VerifiedCall scope(VERIFIED_CALLER() != nullptr); \
+    return call
+#define IRQL_CALL(call) \
+    VerifiedCall scope(irql_checks(VERIFIED_CALLER())); \
+    return call
+
+NT_API void v_ExInitializeNPagedLookasideList(void* l, void* a, void* f, nt::ULONG fl, nt::SIZE_T sz, nt::ULONG t, nt::USHORT d) {
+    LOOKASIDE_CALL(ExInitializeNPagedLookasideList(l, a, f, fl, sz, t, d));
+}
+NT_API void v_ExInitializePagedLookasideList(void* l, void* a, void* f, nt::ULONG fl, nt::SIZE_T sz, nt::ULONG t, nt::USHORT d) {
+    LOOKASIDE_CALL(ExInitializePagedLookasideList(l, a, f, fl, sz, t, d));
+}
+NT_API void v_ExDeleteNPagedLookasideList(void* l) { LOOKASIDE_CALL(ExDeleteNPagedLookasideList(l)); }
+NT_API void v_ExDeletePagedLookasideList(void* l) { LOOKASIDE_CALL(ExDeletePagedLookasideList(l)); }
+NT_API nt::NTSTATUS v_ExInitializeLookasideListEx(void* l, void* a, void* f, nt::ULONG pt, nt::ULONG fl, nt::SIZE_T sz,
+                                                  nt::ULONG t, nt::USHORT d) {
+    LOOKASIDE_CALL(ExInitializeLookasideListEx(l, a, f, pt, fl, sz, t, d));
+}
+NT_API void v_ExDeleteLookasideListEx(void* l) { LOOKASIDE_CALL(ExDeleteLookasideListEx(l)); }
+NT_API void v_KeAcquireSpinLockAtDpcLevel(void* l) { IRQL_CALL(KeAcquireSpinLockAtDpcLevel(l)); }
+NT_API void v_KeReleaseSpinLockFromDpcLevel(void* l) { IRQL_CALL(KeReleaseSpinLockFromDpcLevel(l)); }
+NT_FASTCALL void v_KeAcquireInStackQueuedSpinLockAtDpcLevel(void* l, void* h) {
+    IRQL_CALL(KeAcquireInStackQueuedSpinLockAtDpcLevel(l, h));
+}
+NT_FASTCALL void v_KeReleaseInStackQueuedSpinLockFromDpcLevel(void* h) { IRQL_CALL(KeReleaseInStackQueuedSpinLockFromDpcLevel(h)); }
+#if defined(__i386__)
+NT_FASTCALL void v_KefAcquireSpinLockAtDpcLevel(void* l) { IRQL_CALL(KefAcquireSpinLockAtDpcLevel(l)); }
+NT_FASTCALL void v_KefReleaseSpinLockFromDpcLevel(void* l) { IRQL_CALL(KefReleaseSpinLockFromDpcLevel(l)); }
+#else
+NT_API nt::KIRQL v_KeAcquireSpinLockRaiseToDpc(void* l) { IRQL_CALL(KeAcquireSpinLockRaiseToDpc(l)); }
+NT_API void v_KeReleaseSpinLock(void* l, nt::KIRQL i) { IRQL_CALL(KeReleaseSpinLock(l, i)); }
+NT_API nt::KIRQL v_KeRaiseIrqlToDpcLevel() { IRQL_CALL(KeRaiseIrqlToDpcLevel()); }
+NT_API nt::KIRQL v_KfRaiseIrql(nt::KIRQL i) { IRQL_CALL(KfRaiseIrql(i)); }
+NT_API void v_KeLowerIrql(nt::KIRQL i) { IRQL_CALL(KeLowerIrql(i)); }
+NT_API nt::KIRQL v_KeAcquireSpinLockRaiseToSynch(void* l) { IRQL_CALL(KeAcquireSpinLockRaiseToSynch(l)); }
+NT_API void v_KeAcquireInStackQueuedSpinLock(void* l, void* h) { IRQL_CALL(KeAcquireInStackQueuedSpinLock(l, h)); }
+NT_API void v_KeAcquireInStackQueuedSpinLockRaiseToSynch(void* l, void* h) {
+    IRQL_CALL(KeAcquireInStackQueuedSpinLockRaiseToSynch(l, h));
+}
+NT_API void v_KeReleaseInStackQueuedSpinLock(void* h) { IRQL_CALL(KeReleaseInStackQueuedSpinLock(h)); }
+#endif
+
 struct Thunk {
     const char* name;
     void* to;
@@ -89,6 +171,19 @@ const Thunk thunks[] = {
     {"ExFreePool", reinterpret_cast<void*>(&thunk_ExFreePool)},
     {"ExFreePoolWithTag", reinterpret_cast<void*>(&thunk_ExFreePoolWithTag)},
     {"ExFreePool2", reinterpret_cast<void*>(&thunk_ExFreePool2)},
+#define SCOPED(name) {#name, reinterpret_cast<void*>(&v_##name)}
+    SCOPED(ExInitializeNPagedLookasideList), SCOPED(ExInitializePagedLookasideList), SCOPED(ExDeleteNPagedLookasideList),
+    SCOPED(ExDeletePagedLookasideList), SCOPED(ExInitializeLookasideListEx), SCOPED(ExDeleteLookasideListEx),
+    SCOPED(KeAcquireSpinLockAtDpcLevel), SCOPED(KeReleaseSpinLockFromDpcLevel),
+    SCOPED(KeAcquireInStackQueuedSpinLockAtDpcLevel), SCOPED(KeReleaseInStackQueuedSpinLockFromDpcLevel),
+#if defined(__i386__)
+    SCOPED(KefAcquireSpinLockAtDpcLevel), SCOPED(KefReleaseSpinLockFromDpcLevel),
+#else
+    SCOPED(KeAcquireSpinLockRaiseToDpc), SCOPED(KeReleaseSpinLock), SCOPED(KeRaiseIrqlToDpcLevel), SCOPED(KfRaiseIrql),
+    SCOPED(KeLowerIrql), SCOPED(KeAcquireSpinLockRaiseToSynch), SCOPED(KeAcquireInStackQueuedSpinLock),
+    SCOPED(KeAcquireInStackQueuedSpinLockRaiseToSynch), SCOPED(KeReleaseInStackQueuedSpinLock),
+#endif
+#undef SCOPED
 };
 
 void say(const VerifiedDriver& d, const char* what, std::uint32_t bits) {

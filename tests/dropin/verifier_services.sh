@@ -7,6 +7,7 @@
 #    EVENTLOG) and in `tools/dropin.sh status`;
 #  - double_free.sys is BAD_POOL_CALLER 0xC2 / 0x07 with the driver at fault in the report;
 #  - overrun.sys under special pool (`/flags 0x1`) stops at the faulting write: 0xD6;
+#  - irql_free_build.sys with Force IRQL checking (`/flags 0x2`, x86_64) is 0xC4 / 0x42;
 #  - verifier /querysettings shows what /flags wrote, /reset removes it.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -80,4 +81,26 @@ remove_service overrun
 check "overrun.sys under special pool wrote a Minidump report" '[ "$(reports)" -gt "$before" ]'
 [ -n "$report" ] && check "it stopped at the faulting write: 0xD6 in dropin_overrun.sys" \
     'report_has "$report" "^BugCheck: +0x000000D6 DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION" && report_has "$report" "^Driver: +dropin_overrun.sys\+0x"'
+
+# Without Verifier settings the same driver runs: every IRQL it reads is the one a free build
+# has (the module's IRQL, not Wine's builtin's CR8 emulation, in winedevice.exe). It has no
+# unload routine, so it stays running until the prefix stops.
+install_driver dropin_irql_free "$drivers/irql_free_build.sys"
+wine_ sc start dropin_irql_free >/dev/null 2>&1
+wait_state dropin_irql_free RUNNING 30
+check "irql_free_build.sys runs unverified (its IRQL reads are right)" '[ "$(service_state dropin_irql_free)" = RUNNING ]'
+
+# Force IRQL checking (0x2) for a driver whose IRQL use a free build lets pass (KeAcquireSpinLock
+# at HIGH_LEVEL): Verifier's 0xC4 / 0x42. x86_64 only: on i386 KeAcquireSpinLock is hal.dll's
+# KfAcquireSpinLock, whose Verifier-only checks follow NTOSKRNL_VERIFIER, not VerifyDrivers.
+if [ "$1" = x86_64 ]; then
+    verifier /flags 0x2 /driver dropin_irql_free_build.sys >/dev/null
+    before=$(reports)
+    run_service irql_free_build
+    report=$(newest_report)
+    remove_service irql_free_build
+    check "irql_free_build.sys with Force IRQL checking wrote a Minidump report" '[ "$(reports)" -gt "$before" ]'
+    [ -n "$report" ] && check "it is 0xC4 / 0x42 (spin lock acquired above DISPATCH_LEVEL)" \
+        'report_has "$report" "^BugCheck: +0x000000C4 DRIVER_VERIFIER_DETECTED_VIOLATION" && report_has "$report" "^Parameter 1: 0x0*42$"'
+fi
 exit $fail

@@ -5,7 +5,9 @@
 
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <list>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -207,6 +209,59 @@ struct Bound {
     std::string target;
 };
 
+// Windows' data exports of ntoskrnl.exe (and on i386 hal.dll), from MinGW-w64's import libraries
+// (generated at build time: cmake/windows-data-exports.cmake).
+bool windows_data_export(const std::string& name) {
+    static const char* const names[] = {
+#include "windows_data_exports.inc"
+    };
+    for (const char* n : names)
+        if (name == n) return true;
+    return false;
+}
+
+// Whether `p` lies in a section of its module that is not executable: the exporting module's
+// section flags decide, as the build's delegation classifies Wine's builtin (tools/specgen).
+bool in_data_section(const void* p) {
+    HMODULE m = nullptr;
+    if (!GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            static_cast<const char*>(p), &m) || !m)
+        return false;
+    const auto* base = reinterpret_cast<const std::uint8_t*>(m);
+    const auto* dos = reinterpret_cast<const IMAGE_DOS_HEADER*>(base);
+    const auto* nt = reinterpret_cast<const IMAGE_NT_HEADERS*>(base + dos->e_lfanew);
+    const IMAGE_SECTION_HEADER* sec = IMAGE_FIRST_SECTION(nt);
+    const std::uintptr_t rva = reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(base);
+    for (unsigned i = 0; i < nt->FileHeader.NumberOfSections; ++i)
+        if (rva >= sec[i].VirtualAddress && rva < sec[i].VirtualAddress + std::max(sec[i].Misc.VirtualSize, sec[i].SizeOfRawData))
+            return !(sec[i].Characteristics & IMAGE_SCN_MEM_EXECUTE);
+    return false;
+}
+
+// Data imports that nothing binds to data: listed, never stubbed (also with --stub-missing).
+std::set<std::string> unbound_data_imports;
+
+// A data import (issue 10 point 4) must get data: the module's own object, or Wine's through the
+// module's forwarder (with --wine-fallback), never code. nullopt when the import is not data.
+std::optional<Bound> resolve_data(const pe::ImportSlot& s, HMODULE m, const char* module_name, const pe::ExportEntry* e,
+                                  const Options& o, std::string* reason) {
+    const std::string name = e && !e->name.empty() ? e->name : s.name;
+    FARPROC p = e ? export_of(m, s) : nullptr;
+    const bool data = p && in_data_section(reinterpret_cast<const void*>(p));
+    if (!data && !windows_data_export(name)) return std::nullopt;
+    const std::string mod = module_name;
+    if (data && e->forwarder.empty()) return Bound{reinterpret_cast<std::uintptr_t>(p), mod + " (project, data)"};
+    if (data && o.wine_fallback) return Bound{reinterpret_cast<std::uintptr_t>(p), mod + " (Wine builtin, data)"};
+    unbound_data_imports.insert(s.display());
+    if (data)
+        *reason = "data: Wine's builtin has the object, not the project; bound with --wine-fallback";
+    else if (p)
+        *reason = "Windows exports it as data, but " + mod + " has code under that name; a data import is never bound to code or a stub";
+    else
+        *reason = "Windows exports it as data, and neither the project nor Wine provides it; a data import is never stubbed";
+    return Bound{0, {}};
+}
+
 // `importer`: the export driver whose import this is, "" for the driver.
 Bound resolve(const pe::ImportSlot& s, const Options& o, const std::string& importer, const std::string& importer_dir,
               std::string* reason) {
@@ -214,6 +269,7 @@ Bound resolve(const pe::ImportSlot& s, const Options& o, const std::string& impo
     auto addr = [](const void* p) { return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(p)); };
     if (module == "ntoskrnl.exe") {
         const pe::ExportEntry* e = module_export(project_ntoskrnl, s);
+        if (auto d = resolve_data(s, project_ntoskrnl, "ntoskrnl.exe", e, o, reason)) return *d;
         if (e && e->forwarder.empty()) {   // the project's own routine
             const Interposed* t = find_interposed(e->name.c_str());
             if (!t) t = find_string_interposed(e->name.c_str());
@@ -243,6 +299,7 @@ Bound resolve(const pe::ImportSlot& s, const Options& o, const std::string& impo
         // with --wine-fallback.
         if (project_hal) {
             const pe::ExportEntry* e = module_export(project_hal, s);
+            if (auto d = resolve_data(s, project_hal, "hal.dll", e, o, reason)) return *d;
             if (e && (e->forwarder.empty() || o.wine_fallback))
                 if (FARPROC p = export_of(project_hal, s))
                     return {addr(reinterpret_cast<void*>(p)), e->forwarder.empty() ? "hal.dll (project)" : "hal.dll (Wine builtin)"};
@@ -370,7 +427,10 @@ int run_child(const Options& o) {
     for (const auto& u : unresolved)
         emit(events::Unresolved{u.unresolved.slot.display(),
                                 u.importer.empty() ? u.unresolved.reason : "imported by " + u.importer + ": " + u.unresolved.reason});
-    if (!unresolved.empty() && !o.stub_missing && !o.imports_only) {
+    bool data_unbound = false;
+    for (const auto& u : unresolved) data_unbound |= unbound_data_imports.count(u.unresolved.slot.display()) != 0;
+    // A data import is never stubbed: the driver would read code as its data.
+    if (!unresolved.empty() && (!o.stub_missing || data_unbound) && !o.imports_only) {
         emit(events::Refused{});
         return exit_code::unresolved_imports;
     }

@@ -371,6 +371,9 @@ int run_child(const Options& o) {
 
     // The module reads these when it initializes.
     if (o.verifier) SetEnvironmentVariableA("NTOSKRNL_VERIFIER", "1");
+    // The host captures DbgPrint's messages itself (the report's debug output); the module's own
+    // copy on stderr is the live echo, only with --debug-echo.
+    if (!o.debug_echo) SetEnvironmentVariableA("NTOSKRNL_DBGPRINT_QUIET", "1");
     const std::wstring ours = host_directory() + L"ntoskrnl.exe";
     project_ntoskrnl = LoadLibraryW(ours.c_str());
     if (!project_ntoskrnl) return load_error("cannot load the project's ntoskrnl.exe next to the host: " + last_error());

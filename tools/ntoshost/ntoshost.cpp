@@ -119,7 +119,13 @@ int run_parent(const Options& o) {
     std::string pending;
     char buf[4096];
     DWORD n = 0;
-    auto line_done = [&](const std::string& line) {
+    auto line_done = [&](std::string line) {
+        // Child output without a final newline (a DbgPrint message is sent as the driver wrote
+        // it, --debug-echo) runs into the next event line: split it off again.
+        if (auto at = line.find(ntoshost::events::prefix); at != std::string::npos && at > 0) {
+            std::fprintf(stderr, "%s\n", line.substr(0, at).c_str());
+            line.erase(0, at);
+        }
         const bool event = report.consume_line(line);
         // The child's own output (the STOP line, stub reports, anything the driver or Wine prints)
         // always reaches stderr; the event lines only with -v.

@@ -21,6 +21,7 @@ const char* const usage_text =
     "  --imports-only     load and bind, report the imports, do not run the driver\n"
     "  --kernel-dll       run the image as a kernel-mode DLL another driver imports: DllInitialize\n"
     "                     and DllUnload instead of DriverEntry (default: as a service, like Windows)\n"
+    "  --debug-echo       also write each DbgPrint message that passes the filter to stderr as it is sent\n"
     "  -v                 also show the event stream (every allocation and free) on stderr\n"
     "  -q                 no text report (exit status and --json only)\n";
 
@@ -50,6 +51,7 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
         else if (a == "--verifier") o->verifier = true;
         else if (a == "--imports-only") o->imports_only = true;
         else if (a == "--kernel-dll") o->kernel_dll = true;
+        else if (a == "--debug-echo") o->debug_echo = true;
         else if (a == "-v") o->verbose = 1;
         else if (a == "-q") o->quiet = true;
         else if (a == "--json") {

@@ -25,6 +25,7 @@ struct Options {
     bool wine_fallback = false;         // --wine-fallback
     bool verifier = false;              // --verifier
     bool imports_only = false;          // --imports-only: load, bind, report, do not run
+    bool debug_echo = false;            // --debug-echo: DbgPrint messages to stderr as they are sent
     bool kernel_dll = false;            // --kernel-dll: run the image as an imported export driver would be
     unsigned keep_seconds = 0;          // --keep N
     std::optional<std::uint64_t> seed;  // --seed N

@@ -28,7 +28,7 @@ NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registry_path)
     int i;
 
     DbgPrint("DbgPrint is DEFAULT/INFO: filtered out by default\n");
-    KdPrint(("KdPrint is DbgPrint: filtered out too\n"));
+    /* KdPrint((...)) is DbgPrint((...)) in a checked build (DBG=1) and nothing in a free one. */
     DbgPrintEx(DPFLTR_IHVDRIVER_ID, DPFLTR_ERROR_LEVEL, "error level passes: %d %s 0x%08X\n", -5, "text", 0xBEEFu);
     DbgPrintEx(DPFLTR_IHVDRIVER_ID, DPFLTR_WARNING_LEVEL, "warning level is filtered out\n");
     DbgPrintEx(DPFLTR_IHVDRIVER_ID, DPFLTR_MASK | 0x1, "a mask level with bit 0 passes\n");

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ntoshost {
@@ -31,6 +32,8 @@ struct Options {
     std::optional<std::uint64_t> seed;  // --seed N
     std::optional<std::uint64_t> base;  // --base ADDR
     std::vector<RegistryParam> params;  // --param [Subkey\]Name=Value | Name=dword:N
+    // --debug-filter COMPONENT=MASK: Debug Print Filter values set for the run (restored after).
+    std::vector<std::pair<std::string, std::uint32_t>> debug_filters;
     int verbose = 0;                    // -v
     bool quiet = false;                 // -q: no text report
 };

@@ -154,8 +154,18 @@ std::optional<pe::Resolution> export_driver_import(const pe::ImportSlot& slot, c
             if (m.failed) return pe::Resolution{0, "module " + slot.module + " cannot be loaded: " + m.error};
             return lookup(m, slot);   // also while its own imports are being bound (an import cycle)
         }
+    // A module the process already has (kernel32.dll, ntdll.dll: what Wine's own drivers import
+    // besides the kernel) is the system loader's.
+    if (GetModuleHandleA(slot.module.c_str())) return std::nullopt;
     auto path = find_module(name, importer_dir);
     if (!path) return std::nullopt;
+    // Only kernel-mode images (IMAGE_SUBSYSTEM_NATIVE) are export drivers; a user-mode DLL next to
+    // the driver (Wine's own directory of PE builtins holds both) goes to the system's loader.
+    {
+        std::string err;
+        auto img = pe::load(*path, &err);
+        if (img && img->subsystem != 1) return std::nullopt;
+    }
     ExportDriver& m = loaded.emplace_back();
     m.name = name, m.path = *path, m.dir = directory_of(*path);
     if (!load(m, &m.error)) {

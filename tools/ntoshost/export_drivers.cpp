@@ -12,7 +12,6 @@
 #include <cstdio>
 #include <cstring>
 #include <list>
-#include <memory>
 
 #include "child.h"
 #include "crash.h"
@@ -30,7 +29,6 @@ struct ExportDriver {
     pe::Image image;
     std::uint8_t* base = nullptr;
     std::uint32_t size = 0;
-    bool bound = false;   // its own imports are bound (so it is initialized after what it imports)
     bool failed = false;
     std::string error;
 };
@@ -172,7 +170,6 @@ std::optional<pe::Resolution> export_driver_import(const pe::ImportSlot& slot, c
         m.failed = true;
         return pe::Resolution{0, "module " + slot.module + " cannot be loaded: " + m.error};
     }
-    m.bound = true;
     ready.push_back(&m);
     return lookup(m, slot);
 }

@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --json) [ $# -ge 2 ] || { echo "ntoshost: --json needs a file" >&2; exit 2; }
                 args+=("$1" "$(winpath "$2")"); shift 2 ;;
-        --keep|--seed|--base|--param)
+        --keep|--seed|--base|--param|--debug-filter)
                 [ $# -ge 2 ] || { echo "ntoshost: $1 needs a value" >&2; exit 2; }
                 args+=("$1" "$2"); shift 2 ;;
         -*) args+=("$1"); shift ;;

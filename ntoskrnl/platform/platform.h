@@ -12,6 +12,12 @@ namespace platform {
 // Writes diagnostic text to the process's standard error, unbuffered.
 void write_stderr(std::string_view text);
 
+// A DbgPrint message that passed the filter, as the kernel debugger would receive it: to
+// OutputDebugStringA (a debugger, or the driver host, sees it) and to stderr, unless the
+// environment variable NTOSKRNL_DBGPRINT_QUIET is set (the driver host captures the messages
+// itself and echoes them only when asked). The Linux build writes stderr only.
+void debug_output(const char* text, std::size_t length);
+
 // Ends the whole process at once (no DLL detach, no atexit) with the given exit status.
 [[noreturn]] void terminate_process(std::uint32_t exit_status);
 

@@ -15,6 +15,8 @@
 
 namespace platform {
 
+void debug_output(const char* text, std::size_t length) { write_stderr(std::string_view(text, length)); }
+
 void write_stderr(std::string_view text) {
     while (!text.empty()) {
         ssize_t n = ::write(2, text.data(), text.size());

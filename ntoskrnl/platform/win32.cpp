@@ -91,6 +91,12 @@ std::int32_t query_system_information(std::uint32_t info_class, void* buffer, st
     return st;
 }
 
+void debug_output(const char* text, std::size_t length) {
+    OutputDebugStringA(text);
+    static const bool quiet = environment_flag("NTOSKRNL_DBGPRINT_QUIET");
+    if (!quiet) write_stderr(std::string_view(text, length));
+}
+
 bool environment_flag(const char* name) {
     char value[8];
     const DWORD n = GetEnvironmentVariableA(name, value, sizeof(value));

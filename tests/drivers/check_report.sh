@@ -13,6 +13,11 @@ expected=$1 driver=$2
 shift 2
 # A missing expectation must not pass: the loop below would read nothing and find no mismatch.
 [ -r "$expected" ] || { echo "FAIL: cannot read $expected"; exit 1; }
+# NTOSHOST_SYSTEM_DRIVERS: files installed into the prefix's system32\drivers first (export
+# drivers a sample imports from where Windows keeps them).
+for sys in ${NTOSHOST_SYSTEM_DRIVERS:-}; do
+    cp "$sys" "$WINEPREFIX/drive_c/windows/system32/drivers/" || { echo "FAIL: cannot install $sys"; exit 1; }
+done
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$here/../../tools/ntoshost.sh" --seed 1 --json "$out/report.json" "$@" "$driver" >"$out/report.txt" 2>"$out/stderr.txt"

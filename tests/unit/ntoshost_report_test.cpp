@@ -12,10 +12,10 @@ using ntoshost::Report;
 
 TEST(NtoshostReport, TracksAllocationsFreesAndLeaksPerTag) {
     Report r;
-    EXPECT_TRUE(r.consume_line("#ntoshost alloc 1000 6b61654c 0 0 100 ExAllocatePoolWithTag"));
-    EXPECT_TRUE(r.consume_line("#ntoshost alloc 2000 6b61654c 0 0 100 ExAllocatePoolWithTag"));
-    EXPECT_TRUE(r.consume_line("#ntoshost alloc 3000 67506b4c 1 1 64 ExAllocatePoolWithTag"));
-    EXPECT_TRUE(r.consume_line("#ntoshost free 1000 6b61654c ExFreePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost alloc 1000 6b61654c 0 0 100 - ExAllocatePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost alloc 2000 6b61654c 0 0 100 - ExAllocatePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost alloc 3000 67506b4c 1 1 64 - ExAllocatePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost free 1000 6b61654c - ExFreePoolWithTag"));
     EXPECT_TRUE(r.consume_line("#ntoshost entry 00000000"));
     EXPECT_TRUE(r.consume_line("#ntoshost unload 1"));
     EXPECT_TRUE(r.consume_line("#ntoshost unloaded"));
@@ -41,7 +41,7 @@ TEST(NtoshostReport, TracksAllocationsFreesAndLeaksPerTag) {
 TEST(NtoshostReport, AKernelDllIsStartedThroughDllInitialize) {
     Report r;
     EXPECT_TRUE(r.consume_line("#ntoshost kernel-dll 1 1"));
-    r.consume_line("#ntoshost alloc 1000 62547845 0 0 64 ExAllocatePoolWithTag");
+    r.consume_line("#ntoshost alloc 1000 62547845 0 0 64 - ExAllocatePoolWithTag");
     r.consume_line("#ntoshost entry 00000000");
     r.consume_line("#ntoshost unload 1");
     r.consume_line("#ntoshost unloaded");
@@ -66,7 +66,7 @@ TEST(NtoshostReport, AKernelDllIsStartedThroughDllInitialize) {
 
 TEST(NtoshostReport, NoLeaksAreReportedBeforeUnload) {
     Report r;
-    r.consume_line("#ntoshost alloc 1000 41414141 0 0 8 ExAllocatePool");
+    r.consume_line("#ntoshost alloc 1000 41414141 0 0 8 - ExAllocatePool");
     r.consume_line("#ntoshost entry 00000000");
     r.consume_line("#ntoshost unload 0");
     EXPECT_EQ(r.exit_status(), ntoshost::exit_code::clean);   // never unloaded: nothing leaked yet
@@ -75,9 +75,9 @@ TEST(NtoshostReport, NoLeaksAreReportedBeforeUnload) {
 
 TEST(NtoshostReport, ADoubleFreeIsAForeignFreeAndTheStopLineIsTheBugCheck) {
     Report r;
-    r.consume_line("#ntoshost alloc 1000 466c6244 0 0 48 ExAllocatePoolWithTag");
-    r.consume_line("#ntoshost free 1000 466c6244 ExFreePoolWithTag");
-    r.consume_line("#ntoshost free 1000 466c6244 ExFreePoolWithTag");
+    r.consume_line("#ntoshost alloc 1000 466c6244 0 0 48 - ExAllocatePoolWithTag");
+    r.consume_line("#ntoshost free 1000 466c6244 - ExFreePoolWithTag");
+    r.consume_line("#ntoshost free 1000 466c6244 - ExFreePoolWithTag");
     EXPECT_TRUE(r.consume_line("*** STOP: 0x000000C2 (0x0000000000000007,0x0000000000000000,0x0000000000040000,0x0000000000001000) BAD_POOL_CALLER\r\n"));
     ASSERT_TRUE(r.bugcheck);
     EXPECT_EQ(r.bugcheck->code, 0xC2u);
@@ -94,9 +94,9 @@ TEST(NtoshostReport, ADoubleFreeIsAForeignFreeAndTheStopLineIsTheBugCheck) {
 // driver freed by another allocator's routine counts as freed.
 TEST(NtoshostReport, RoutedFreesKeepTheirNote) {
     Report r;
-    r.consume_line("#ntoshost alloc 2000 6d4e6d53 1 1 12 ExAllocatePoolWithTag");
-    r.consume_line("#ntoshost free 2000 00000000 RtlFreeUnicodeString");
-    r.consume_line("#ntoshost free 3000 00000000 ExFreePool (Wine's block: freed to the heap that owns it)");
+    r.consume_line("#ntoshost alloc 2000 6d4e6d53 1 1 12 - ExAllocatePoolWithTag");
+    r.consume_line("#ntoshost free 2000 00000000 - RtlFreeUnicodeString");
+    r.consume_line("#ntoshost free 3000 00000000 - ExFreePool (Wine's block: freed to the heap that owns it)");
     EXPECT_EQ(r.pool.foreign_frees(),
               std::vector<std::string>{"ExFreePool(0x3000) (Wine's block: freed to the heap that owns it)"});
     EXPECT_TRUE(r.pool.live().empty());
@@ -162,12 +162,12 @@ TEST(NtoshostReport, LookasideListsAreListedWithTheirDeletionAndCounters) {
     // pool block is freed while it is still initialized.
     EXPECT_TRUE(r.consume_line("#ntoshost lookaside 5000 NPaged 6b6f6f4c 64 0 00000000"));
     EXPECT_TRUE(r.consume_line("#ntoshost lookaside 6000 Ex 78457845 48 200 00000000"));
-    EXPECT_TRUE(r.consume_line("#ntoshost alloc 7000 67615070 1 1 256 ExAllocatePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost alloc 7000 67615070 1 1 256 - ExAllocatePoolWithTag"));
     EXPECT_TRUE(r.consume_line("#ntoshost lookaside 7040 Paged 67615070 32 1 00000000"));
     EXPECT_TRUE(r.consume_line("#ntoshost entry 00000000"));
     EXPECT_TRUE(r.consume_line("#ntoshost unload 1"));
     EXPECT_TRUE(r.consume_line("#ntoshost lookaside-delete 5000 1 10 3 10 1"));
-    EXPECT_TRUE(r.consume_line("#ntoshost free 7000 67615070 ExFreePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost free 7000 67615070 - ExFreePoolWithTag"));
     EXPECT_TRUE(r.consume_line("#ntoshost lookaside-delete 9000 0 0 0 0 0"));   // no such list: ignored
     EXPECT_TRUE(r.consume_line("#ntoshost unloaded"));
     EXPECT_FALSE(r.consume_line("#ntoshost lookaside 5000 NPaged zz 64 0 0"));
@@ -221,7 +221,7 @@ TEST(NtoshostReport, AFailedLookasideListExIsNotALeak) {
 
 TEST(NtoshostReport, ZonesAreListedWithTheirSegments) {
     Report r;
-    EXPECT_TRUE(r.consume_line("#ntoshost alloc a000 656e6f4e 0 0 4096 ExAllocatePool"));
+    EXPECT_TRUE(r.consume_line("#ntoshost alloc a000 656e6f4e 0 0 4096 - ExAllocatePool"));
     EXPECT_TRUE(r.consume_line("#ntoshost zone 8000 64 a000 4096 00000000"));
     EXPECT_TRUE(r.consume_line("#ntoshost zone-extend 8000 b000 8192 00000000"));
     EXPECT_TRUE(r.consume_line("#ntoshost zone-extend 8000 c000 8 c000000d"));   // refused: not counted
@@ -279,11 +279,40 @@ TEST(NtoshostOptions, ParsesTheCommandLine) {
 
 }  // namespace
 
+// An export driver's pool use is its own (issue 10 point 2): its allocations count for it, a block
+// it made and the driver freed leaves its table, and what it holds after DllUnload is a leak.
+TEST(NtoshostReport, ExportDriverPoolIsTheModules) {
+    Report r;
+    EXPECT_TRUE(r.consume_line("#ntoshost module sys32_export.sys 10000 3000 C:\\windows\\system32\\drivers\\sys32_export.sys"));
+    EXPECT_TRUE(r.consume_line("#ntoshost alloc 1000 69323353 0 0 4 sys32_export.sys ExAllocatePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost module-init sys32_export.sys 1 00000000"));
+    EXPECT_TRUE(r.consume_line("#ntoshost alloc 2000 63323353 0 0 48 sys32_export.sys ExAllocatePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost free 2000 63323353 - ExFreePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost alloc 3000 44706d49 1 1 32 - ExAllocatePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost entry 00000000"));
+    EXPECT_TRUE(r.consume_line("#ntoshost unload 1"));
+    EXPECT_TRUE(r.consume_line("#ntoshost free 3000 44706d49 - ExFreePoolWithTag"));
+    EXPECT_TRUE(r.consume_line("#ntoshost unloaded"));
+    ASSERT_EQ(r.modules.size(), 1u);
+    EXPECT_EQ(r.pool.tags().size(), 1u);   // only ImpD is the driver's
+    EXPECT_TRUE(r.pool.foreign_frees().empty());
+    EXPECT_EQ(r.modules[0].pool.tags().size(), 2u);
+    EXPECT_EQ(r.modules[0].pool.live().size(), 1u);
+    EXPECT_EQ(r.exit_status(), 0);   // the module has not unloaded yet: nothing is its leak
+    EXPECT_TRUE(r.consume_line("#ntoshost module-unload sys32_export.sys 1"));
+    EXPECT_EQ(r.exit_status(), ntoshost::exit_code::leaks);
+    const auto text = ntoshost::format_text(r);
+    EXPECT_NE(text.find("  pool of sys32_export.sys: S32c Nonp, 1 alloc, 1 free, 0 bytes live"), std::string::npos) << text;
+    EXPECT_NE(text.find("  leak of sys32_export.sys at DllUnload: S32i Nonp, 1 allocation, 4 bytes"), std::string::npos) << text;
+    const auto json = ntoshost::format_json(r);
+    EXPECT_NE(json.find(R"("dll_unload_called": true, "pool_tags": [{"tag": "S32c")"), std::string::npos) << json;
+}
+
 // The event protocol: one definition writes and reads each event (tools/ntoshost/events.h).
 TEST(NtoshostEvents, RoundTripThroughOneDefinition) {
     namespace ev = ntoshost::events;
-    const std::string line = ev::format(ev::Alloc{0x1000, 0x6b61654c, 1, 1, 64, "ExAllocatePoolWithTag"});
-    EXPECT_EQ(line, "#ntoshost alloc 1000 6b61654c 1 1 64 ExAllocatePoolWithTag");
+    const std::string line = ev::format(ev::Alloc{0x1000, 0x6b61654c, 1, 1, 64, "ExAllocatePoolWithTag", ""});
+    EXPECT_EQ(line, "#ntoshost alloc 1000 6b61654c 1 1 64 - ExAllocatePoolWithTag");
     auto e = ev::parse(line);
     ASSERT_TRUE(e);
     const auto* a = std::get_if<ev::Alloc>(&*e);

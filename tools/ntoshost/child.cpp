@@ -5,7 +5,9 @@
 
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <list>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "delegation.h"
 #include "image_setup.h"
 #include "driver_object.h"
+#include "export_drivers.h"
 #include "nt/sysinfo.h"
 #include "pe_loader.h"
 #include "report.h"
@@ -206,17 +209,77 @@ struct Bound {
     std::string target;
 };
 
-Bound resolve(const pe::ImportSlot& s, const Options& o, std::string* reason) {
+// Windows' data exports of ntoskrnl.exe (and on i386 hal.dll), from MinGW-w64's import libraries
+// (generated at build time: cmake/windows-data-exports.cmake).
+bool windows_data_export(const std::string& name) {
+    static const char* const names[] = {
+#include "windows_data_exports.inc"
+    };
+    for (const char* n : names)
+        if (name == n) return true;
+    return false;
+}
+
+// Whether `p` lies in a section of its module that is not executable: the exporting module's
+// section flags decide, as the build's delegation classifies Wine's builtin (tools/specgen).
+bool in_data_section(const void* p) {
+    HMODULE m = nullptr;
+    if (!GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            static_cast<const char*>(p), &m) || !m)
+        return false;
+    const auto* base = reinterpret_cast<const std::uint8_t*>(m);
+    const auto* dos = reinterpret_cast<const IMAGE_DOS_HEADER*>(base);
+    const auto* nt = reinterpret_cast<const IMAGE_NT_HEADERS*>(base + dos->e_lfanew);
+    const IMAGE_SECTION_HEADER* sec = IMAGE_FIRST_SECTION(nt);
+    const std::uintptr_t rva = reinterpret_cast<std::uintptr_t>(p) - reinterpret_cast<std::uintptr_t>(base);
+    for (unsigned i = 0; i < nt->FileHeader.NumberOfSections; ++i)
+        if (rva >= sec[i].VirtualAddress && rva < sec[i].VirtualAddress + std::max(sec[i].Misc.VirtualSize, sec[i].SizeOfRawData))
+            return !(sec[i].Characteristics & IMAGE_SCN_MEM_EXECUTE);
+    return false;
+}
+
+// Data imports that nothing binds to data: listed, never stubbed (also with --stub-missing).
+std::set<std::string> unbound_data_imports;
+
+// A data import (issue 10 point 4) must get data: the module's own object, or Wine's through the
+// module's forwarder (with --wine-fallback), never code. nullopt when the import is not data.
+std::optional<Bound> resolve_data(const pe::ImportSlot& s, HMODULE m, const char* module_name, const pe::ExportEntry* e,
+                                  const Options& o, std::string* reason) {
+    const std::string name = e && !e->name.empty() ? e->name : s.name;
+    FARPROC p = e ? export_of(m, s) : nullptr;
+    const bool data = p && in_data_section(reinterpret_cast<const void*>(p));
+    if (!data && !windows_data_export(name)) return std::nullopt;
+    const std::string mod = module_name;
+    if (data && e->forwarder.empty()) return Bound{reinterpret_cast<std::uintptr_t>(p), mod + " (project, data)"};
+    if (data && o.wine_fallback) return Bound{reinterpret_cast<std::uintptr_t>(p), mod + " (Wine builtin, data)"};
+    unbound_data_imports.insert(s.display());
+    if (data)
+        *reason = "data: Wine's builtin has the object, not the project; bound with --wine-fallback";
+    else if (p)
+        *reason = "Windows exports it as data, but " + mod + " has code under that name; a data import is never bound to code or a stub";
+    else
+        *reason = "Windows exports it as data, and neither the project nor Wine provides it; a data import is never stubbed";
+    return Bound{0, {}};
+}
+
+// `importer`: the export driver whose import this is, "" for the driver.
+Bound resolve(const pe::ImportSlot& s, const Options& o, const std::string& importer, const std::string& importer_dir,
+              std::string* reason) {
     const std::string module = lower(s.module);
     auto addr = [](const void* p) { return static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(p)); };
     if (module == "ntoskrnl.exe") {
         const pe::ExportEntry* e = module_export(project_ntoskrnl, s);
+        if (auto d = resolve_data(s, project_ntoskrnl, "ntoskrnl.exe", e, o, reason)) return *d;
         if (e && e->forwarder.empty()) {   // the project's own routine
             const Interposed* t = find_interposed(e->name.c_str());
             if (!t) t = find_string_interposed(e->name.c_str());
             if (t) {
                 if (!*t->real) *t->real = reinterpret_cast<void*>(export_of(project_ntoskrnl, s));
-                if (*t->real) return {addr(t->thunk), "ntoskrnl.exe (project, tracked)"};
+                if (*t->real && importer.empty()) return {addr(t->thunk), "ntoskrnl.exe (project, tracked)"};
+                // An export driver's pool calls go through trampolines of its own, so they count for it.
+                if (*t->real)
+                    if (void* tr = export_driver_pool_trampoline(importer, e->name.c_str(), t->thunk))
+                        return {addr(tr), "ntoskrnl.exe (project, tracked)"};
             }
             if (FARPROC p = export_of(project_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (project)"};
         }
@@ -236,6 +299,7 @@ Bound resolve(const pe::ImportSlot& s, const Options& o, std::string* reason) {
         // with --wine-fallback.
         if (project_hal) {
             const pe::ExportEntry* e = module_export(project_hal, s);
+            if (auto d = resolve_data(s, project_hal, "hal.dll", e, o, reason)) return *d;
             if (e && (e->forwarder.empty() || o.wine_fallback))
                 if (FARPROC p = export_of(project_hal, s))
                     return {addr(reinterpret_cast<void*>(p)), e->forwarder.empty() ? "hal.dll (project)" : "hal.dll (Wine builtin)"};
@@ -246,6 +310,13 @@ Bound resolve(const pe::ImportSlot& s, const Options& o, std::string* reason) {
         // x86_64: no project hal.dll; the kernel has the IRQL routines, Wine's hal.dll the rest.
         if (FARPROC p = export_of(project_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "hal.dll (project)"};
     }
+    // An export driver (a kernel-mode DLL next to the importer or in system32\drivers): loaded,
+    // bound and started by the host as Windows' loader does (export_drivers.h).
+    if (module != "hal.dll")
+        if (auto r = export_driver_import(s, importer_dir)) {
+            if (!r->address) *reason = r->missing_reason;
+            return {r->address, r->address ? module + " (export driver)" : std::string()};
+        }
     // Everything else (and x86_64 hal.dll routines the project lacks) through the normal loader.
     HMODULE m = LoadLibraryA(s.module.c_str());
     if (!m) {
@@ -300,6 +371,9 @@ int run_child(const Options& o) {
 
     // The module reads these when it initializes.
     if (o.verifier) SetEnvironmentVariableA("NTOSKRNL_VERIFIER", "1");
+    // The host captures DbgPrint's messages itself (the report's debug output); the module's own
+    // copy on stderr is the live echo, only with --debug-echo.
+    if (!o.debug_echo) SetEnvironmentVariableA("NTOSKRNL_DBGPRINT_QUIET", "1");
     const std::wstring ours = host_directory() + L"ntoskrnl.exe";
     project_ntoskrnl = LoadLibraryW(ours.c_str());
     if (!project_ntoskrnl) return load_error("cannot load the project's ntoskrnl.exe next to the host: " + last_error());
@@ -332,19 +406,34 @@ int run_child(const Options& o) {
     if (auto cookie = init_security_cookie(*img, base, seed)) emit(events::Cookie{cookie->first, cookie->second});
     register_function_table(*img, base);
 
-    std::vector<pe::Unresolved> unresolved;
-    std::vector<std::pair<std::string, std::string>> bound;
+    const std::string driver_dir = o.driver.substr(0, o.driver.find_last_of("\\/:") + 1);
+    // The export drivers' own imports go through the same resolver (and the same pool thunks).
+    set_import_resolver([&o](const pe::ImportSlot& s, const std::string& importer, const std::string& dir) {
+        std::string reason;
+        Bound b = resolve(s, o, importer, dir, &reason);
+        return pe::Resolution{b.address, reason};
+    });
+    std::vector<pe::Unresolved> driver_unresolved;
     if (!pe::bind_imports(*img, base, img->size_of_image,
                           [&](const pe::ImportSlot& s) {
                               std::string reason;
-                              Bound b = resolve(s, o, &reason);
+                              Bound b = resolve(s, o, {}, driver_dir, &reason);
                               if (b.address) emit(events::Import{s.display(), b.target});
                               return pe::Resolution{b.address, reason};
                           },
-                          &unresolved, &err))
+                          &driver_unresolved, &err))
         return load_error(o.driver + ": " + err);
-    for (const auto& u : unresolved) emit(events::Unresolved{u.slot.display(), u.reason});
-    if (!unresolved.empty() && !o.stub_missing && !o.imports_only) {
+    // The driver's unbound imports, then its export drivers' (whose slots are in their images).
+    std::vector<PendingImport> unresolved;
+    for (auto& u : driver_unresolved) unresolved.push_back({base, {}, std::move(u)});
+    for (const auto& p : export_driver_unresolved()) unresolved.push_back(p);
+    for (const auto& u : unresolved)
+        emit(events::Unresolved{u.unresolved.slot.display(),
+                                u.importer.empty() ? u.unresolved.reason : "imported by " + u.importer + ": " + u.unresolved.reason});
+    bool data_unbound = false;
+    for (const auto& u : unresolved) data_unbound |= unbound_data_imports.count(u.unresolved.slot.display()) != 0;
+    // A data import is never stubbed: the driver would read code as its data.
+    if (!unresolved.empty() && (!o.stub_missing || data_unbound) && !o.imports_only) {
         emit(events::Refused{});
         return exit_code::unresolved_imports;
     }
@@ -354,25 +443,30 @@ int run_child(const Options& o) {
         auto* stubs = static_cast<std::uint8_t*>(VirtualAlloc(nullptr, unresolved.size() * stub_size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE));
         if (!stubs) return load_error("cannot allocate import stubs: " + last_error());
         for (std::size_t i = 0; i < unresolved.size(); ++i) {
-            stub_names.push_back(unresolved[i].slot.display());
+            const pe::ImportSlot& slot = unresolved[i].unresolved.slot;
+            stub_names.push_back(slot.display());
             auto code = pe::stub_code(sizeof(void*) == 8, static_cast<std::uint32_t>(i),
                                       reinterpret_cast<std::uintptr_t>(&stub_called));
             std::memcpy(stubs + i * stub_size, code.data(), code.size());
             const std::uintptr_t at = reinterpret_cast<std::uintptr_t>(stubs + i * stub_size);
-            std::memcpy(base + unresolved[i].slot.iat_rva, &at, sizeof(void*));
-            emit(events::Import{unresolved[i].slot.display(), "stub"});
+            std::memcpy(unresolved[i].base + slot.iat_rva, &at, sizeof(void*));
+            if (unresolved[i].importer.empty()) emit(events::Import{slot.display(), "stub"});
         }
         DWORD old = 0;
         VirtualProtect(stubs, unresolved.size() * stub_size, PAGE_EXECUTE_READ, &old);
     }
     set_protections(base, *img);
     FlushInstructionCache(GetCurrentProcess(), base, img->size_of_image);
+    protect_export_drivers();
     if (o.imports_only) return exit_code::clean;
 
     std::wstring wpath = widen(o.driver), wservice = widen(o.service);
     build_driver_object({base, img->size_of_image, base + img->entry_point_rva,
                          std::u16string(wservice.begin(), wservice.end()), std::u16string(wpath.begin(), wpath.end())});
     install_exception_handling(bug_check);
+    // The export drivers start before the image that imports them (DllInitialize, dependencies
+    // first); one that fails fails the load.
+    if (!initialize_export_drivers(&err)) return load_error(err);
     // Windows decides by how the image is loaded, not by IMAGE_FILE_DLL: a driver loaded as a
     // service gets its DriverEntry called, flag or not (Microsoft, "Creating Export Drivers": a
     // standard driver can be "built as an export driver and loaded as a regular driver"); only an
@@ -389,6 +483,7 @@ int run_child(const Options& o) {
         // Windows unloads the image without calling DriverUnload; what the driver still holds
         // then is leaked all the same (the verifier checks at every image unload).
         check_leaks_at_unload(o);
+        unload_export_drivers();
         return exit_code::entry_failure;
     }
     const bool unload = kernel_dll ? dll_unload != nullptr : has_unload_routine();
@@ -405,6 +500,8 @@ int run_child(const Options& o) {
         call_driver_unload();
     emit(events::Unloaded{});
     check_leaks_at_unload(o);
+    // The driver was the last importer of its export drivers: Windows unloads them now.
+    unload_export_drivers();
     return exit_code::clean;
 }
 

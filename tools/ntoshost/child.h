@@ -18,12 +18,14 @@ int run_child(const Options& options);
 // never interleave.
 void emit_line(const std::string& line);
 template <class E> void emit(const E& event) { emit_line(events::format(event)); }
+// `caller`: the return address of the pool routine's call; a call from an export driver's image
+// counts for that module, any other for the driver.
 void record_alloc(void* block, std::uint32_t tag, bool paged, std::uint32_t pool_type, std::uint64_t bytes,
-                  const char* routine);
-void record_free(void* block, std::uint32_t tag, const char* routine);
+                  const char* routine, const void* caller = nullptr);
+void record_free(void* block, std::uint32_t tag, const char* routine, const void* caller = nullptr);
 // Whether `block` came from the project's pool (the fallback routes other frees to Wine's).
 bool from_project_pool(void* block);
-// Live allocations of the driver now (for the verifier check at unload).
+// Live allocations of the driver now (not of its export drivers) (for the verifier check at unload).
 std::uint64_t live_allocations();
 
 // ---- Pool routines interposed between the driver and the module (pool_thunks.cpp) ----

@@ -106,6 +106,19 @@ LONG WINAPI unhandled(EXCEPTION_POINTERS* info) {
     return EXCEPTION_CONTINUE_SEARCH;
 }
 
+// OutputDebugStringA raises DBG_PRINTEXCEPTION_C (0x40010006) with the length (terminator
+// included) and the text, which is how a debugger receives DbgPrint's messages: the host records
+// each one, in order, as an event and lets OutputDebugStringA carry on.
+LONG CALLBACK debug_print(EXCEPTION_POINTERS* info) {
+    const EXCEPTION_RECORD* e = info->ExceptionRecord;
+    if (e->ExceptionCode != 0x40010006u || e->NumberParameters < 2 || !e->ExceptionInformation[1]) return EXCEPTION_CONTINUE_SEARCH;
+    const auto* text = reinterpret_cast<const char*>(e->ExceptionInformation[1]);
+    std::size_t n = static_cast<std::size_t>(e->ExceptionInformation[0]);
+    if (n && text[n - 1] == 0) --n;
+    emit(events::Debug{std::string(text, n)});
+    return EXCEPTION_CONTINUE_SEARCH;
+}
+
 }  // namespace
 
 void register_image(const std::string& name, const void* base, std::uint32_t size) {
@@ -136,6 +149,8 @@ void install_exception_handling(KeBugCheckExFn routine) {
     // Last among vectored handlers (the module's CR8 and SList handlers come first), but before
     // any frame-based handler of the driver: a fast fail is never the driver's to handle.
     AddVectoredExceptionHandler(0, fast_fail);
+    // First: the debugger's view of OutputDebugString (the module's DbgPrint path).
+    AddVectoredExceptionHandler(1, debug_print);
     SetUnhandledExceptionFilter(unhandled);
 }
 

@@ -70,6 +70,12 @@ std::int32_t call_dll_initialize(void* routine) {
     return reinterpret_cast<nt::NTSTATUS(NT_API*)(nt::UNICODE_STRING*)>(routine)(&registry_path_string);
 }
 
+std::int32_t call_dll_initialize_with(void* routine, const std::u16string& registry_path) {
+    std::u16string copy = registry_path;   // Windows frees the buffer once DllInitialize returned
+    nt::UNICODE_STRING path = counted(copy);
+    return reinterpret_cast<nt::NTSTATUS(NT_API*)(nt::UNICODE_STRING*)>(routine)(&path);
+}
+
 std::int32_t call_dll_unload(void* routine) { return reinterpret_cast<nt::NTSTATUS(NT_API*)()>(routine)(); }
 
 bool has_unload_routine() { return driver_object.DriverUnload != nullptr; }

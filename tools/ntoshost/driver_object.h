@@ -26,6 +26,8 @@ std::int32_t call_driver_entry();
 // addresses the image exports them.
 std::int32_t call_dll_initialize(void* routine);
 std::int32_t call_dll_unload(void* routine);
+// DllInitialize of an imported export driver, with its own registry path.
+std::int32_t call_dll_initialize_with(void* routine, const std::u16string& registry_path);
 bool has_unload_routine();
 void call_driver_unload();
 // "\Driver\<service>" as a UNICODE_STRING's address (for bug check parameters).

@@ -76,24 +76,27 @@ struct Cookie {
     std::uint64_t address = 0, value = 0;
     template <class V> bool fields(V& v) { return v.hex(address) && v.hex(value); }
 };
-// alloc <addr-hex> <tag-hex> <pool-type-hex> <paged 0|1> <bytes> <routine...>
+// alloc <addr-hex> <tag-hex> <pool-type-hex> <paged 0|1> <bytes> <owner> <routine...>
+// owner: the export driver that called the routine, "-" for the driver itself.
 struct Alloc {
     static constexpr std::string_view name = "alloc";
     std::uint64_t address = 0;
     std::uint32_t tag = 0, pool_type = 0, paged = 0;
     std::uint64_t bytes = 0;
     std::string routine;
+    std::string owner;
     template <class V> bool fields(V& v) {
-        return v.hex(address) && v.hex(tag) && v.hex(pool_type) && v.dec(paged) && v.dec(bytes) && v.rest(routine);
+        return v.hex(address) && v.hex(tag) && v.hex(pool_type) && v.dec(paged) && v.dec(bytes) && v.word(owner) && v.rest(routine);
     }
 };
-// free <addr-hex> <tag-hex> <routine...>
+// free <addr-hex> <tag-hex> <caller> <routine...>: caller as alloc's owner.
 struct Free {
     static constexpr std::string_view name = "free";
     std::uint64_t address = 0;
     std::uint32_t tag = 0;
     std::string routine;
-    template <class V> bool fields(V& v) { return v.hex(address) && v.hex(tag) && v.rest(routine); }
+    std::string caller;
+    template <class V> bool fields(V& v) { return v.hex(address) && v.hex(tag) && v.word(caller) && v.rest(routine); }
 };
 // lookaside <addr-hex> <NPaged|Paged|Ex> <tag-hex> <size> <pool-type-hex> <status-hex>
 struct Lookaside {

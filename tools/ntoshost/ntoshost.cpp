@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "child.h"
 #include "options.h"
@@ -73,6 +74,49 @@ bool write_params(const Options& o, std::string* error) {
     return true;
 }
 
+// --debug-filter: the Debug Print Filter values the module reads (kd/debug_print.h), set for the
+// run; what was there before is put back afterwards.
+constexpr const char* debug_print_filter_key = "System\\CurrentControlSet\\Control\\Session Manager\\Debug Print Filter";
+struct SavedFilter {
+    std::string name;
+    bool existed = false;
+    DWORD value = 0;
+};
+
+bool set_debug_filters(const Options& o, std::vector<SavedFilter>* saved, std::string* error) {
+    if (o.debug_filters.empty()) return true;
+    HKEY h;
+    if (RegCreateKeyExA(HKEY_LOCAL_MACHINE, debug_print_filter_key, 0, nullptr, 0, KEY_QUERY_VALUE | KEY_SET_VALUE, nullptr, &h,
+                        nullptr) != ERROR_SUCCESS)
+        return *error = std::string("cannot create HKLM\\") + debug_print_filter_key, false;
+    for (const auto& [name, mask] : o.debug_filters) {
+        SavedFilter f;
+        f.name = name;
+        DWORD type = 0, size = sizeof(f.value);
+        f.existed = RegQueryValueExA(h, name.c_str(), nullptr, &type, reinterpret_cast<BYTE*>(&f.value), &size) == ERROR_SUCCESS &&
+                    type == REG_DWORD;
+        saved->push_back(f);
+        const DWORD v = mask;
+        if (RegSetValueExA(h, name.c_str(), 0, REG_DWORD, reinterpret_cast<const BYTE*>(&v), sizeof(v)) != ERROR_SUCCESS) {
+            RegCloseKey(h);
+            return *error = "cannot set the Debug Print Filter value " + name, false;
+        }
+    }
+    RegCloseKey(h);
+    return true;
+}
+
+void restore_debug_filters(const std::vector<SavedFilter>& saved) {
+    HKEY h;
+    if (saved.empty() || RegOpenKeyExA(HKEY_LOCAL_MACHINE, debug_print_filter_key, 0, KEY_SET_VALUE, &h) != ERROR_SUCCESS) return;
+    for (const auto& f : saved)
+        if (f.existed)
+            RegSetValueExA(h, f.name.c_str(), 0, REG_DWORD, reinterpret_cast<const BYTE*>(&f.value), sizeof(f.value));
+        else
+            RegDeleteValueA(h, f.name.c_str());
+    RegCloseKey(h);
+}
+
 int run_parent(const Options& o) {
     Report report;
     report.driver = o.driver;
@@ -86,6 +130,12 @@ int run_parent(const Options& o) {
         return exit_code::host_failure;
     }
     if (!write_params(o, &err)) {
+        std::fprintf(stderr, "ntoshost: %s\n", err.c_str());
+        return exit_code::host_failure;
+    }
+    std::vector<SavedFilter> saved_filters;
+    if (!set_debug_filters(o, &saved_filters, &err)) {
+        restore_debug_filters(saved_filters);
         std::fprintf(stderr, "ntoshost: %s\n", err.c_str());
         return exit_code::host_failure;
     }
@@ -119,7 +169,13 @@ int run_parent(const Options& o) {
     std::string pending;
     char buf[4096];
     DWORD n = 0;
-    auto line_done = [&](const std::string& line) {
+    auto line_done = [&](std::string line) {
+        // Child output without a final newline (a DbgPrint message is sent as the driver wrote
+        // it, --debug-echo) runs into the next event line: split it off again.
+        if (auto at = line.find(ntoshost::events::prefix); at != std::string::npos && at > 0) {
+            std::fprintf(stderr, "%s\n", line.substr(0, at).c_str());
+            line.erase(0, at);
+        }
         const bool event = report.consume_line(line);
         // The child's own output (the STOP line, stub reports, anything the driver or Wine prints)
         // always reaches stderr; the event lines only with -v.
@@ -157,6 +213,7 @@ int run_parent(const Options& o) {
     CloseHandle(pi.hThread);
     CloseHandle(rd);
 
+    restore_debug_filters(saved_filters);
     // What the host created goes again (with any --param values under it), as `sc delete` would.
     if (!report.service_key.empty()) RegDeleteTreeA(HKEY_LOCAL_MACHINE, report.service_key.c_str());
     if (!report.service_key.empty()) report.service_key = "HKLM\\" + report.service_key;

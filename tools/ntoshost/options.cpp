@@ -21,6 +21,8 @@ const char* const usage_text =
     "  --imports-only     load and bind, report the imports, do not run the driver\n"
     "  --kernel-dll       run the image as a kernel-mode DLL another driver imports: DllInitialize\n"
     "                     and DllUnload instead of DriverEntry (default: as a service, like Windows)\n"
+    "  --debug-filter COMPONENT=MASK   Debug Print Filter value (DEFAULT, IHVDRIVER, WIN2000...) for the run\n"
+    "  --debug-echo       also write each DbgPrint message that passes the filter to stderr as it is sent\n"
     "  -v                 also show the event stream (every allocation and free) on stderr\n"
     "  -q                 no text report (exit status and --json only)\n";
 
@@ -50,6 +52,7 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
         else if (a == "--verifier") o->verifier = true;
         else if (a == "--imports-only") o->imports_only = true;
         else if (a == "--kernel-dll") o->kernel_dll = true;
+        else if (a == "--debug-echo") o->debug_echo = true;
         else if (a == "-v") o->verbose = 1;
         else if (a == "-q") o->quiet = true;
         else if (a == "--json") {
@@ -87,6 +90,14 @@ bool parse_options(int argc, char** argv, Options* o, std::string* error) {
                 p.string_value = value;
             }
             o->params.push_back(p);
+        } else if (a == "--debug-filter") {
+            const char* v = need(i);
+            if (!v) return false;
+            std::string s = v;
+            auto eq = s.find('=');
+            if (eq == std::string::npos || eq == 0 || !parse_u64(s.c_str() + eq + 1, 0, &n) || n > 0xFFFFFFFFu)
+                return *error = "--debug-filter needs COMPONENT=MASK (e.g. DEFAULT=0xF)", false;
+            o->debug_filters.emplace_back(s.substr(0, eq), static_cast<std::uint32_t>(n));
         } else if (a == "-h" || a == "--help") {
             *error = "";
             return false;

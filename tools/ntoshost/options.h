@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ntoshost {
@@ -25,11 +26,14 @@ struct Options {
     bool wine_fallback = false;         // --wine-fallback
     bool verifier = false;              // --verifier
     bool imports_only = false;          // --imports-only: load, bind, report, do not run
+    bool debug_echo = false;            // --debug-echo: DbgPrint messages to stderr as they are sent
     bool kernel_dll = false;            // --kernel-dll: run the image as an imported export driver would be
     unsigned keep_seconds = 0;          // --keep N
     std::optional<std::uint64_t> seed;  // --seed N
     std::optional<std::uint64_t> base;  // --base ADDR
     std::vector<RegistryParam> params;  // --param [Subkey\]Name=Value | Name=dword:N
+    // --debug-filter COMPONENT=MASK: Debug Print Filter values set for the run (restored after).
+    std::vector<std::pair<std::string, std::uint32_t>> debug_filters;
     int verbose = 0;                    // -v
     bool quiet = false;                 // -q: no text report
 };

@@ -40,66 +40,69 @@ F* fn(void* p) {
     return reinterpret_cast<F*>(p);
 }
 
-void* legacy(void* p, ULONG type, SIZE_T bytes, ULONG tag, const char* routine) {
-    if (p) record_alloc(p, tag, type_is_paged(type), type, bytes, routine);
+// `caller` (the thunk's return address) says whose pool use it is: the driver's or one of its
+// export drivers'.
+void* legacy(void* p, ULONG type, SIZE_T bytes, ULONG tag, const char* routine, const void* caller) {
+    if (p) record_alloc(p, tag, type_is_paged(type), type, bytes, routine, caller);
     return p;
 }
 
-void* flags_alloc(void* p, ULONG64 flags, SIZE_T bytes, ULONG tag, const char* routine) {
-    if (p) record_alloc(p, tag, (flags & nt::POOL_FLAG_PAGED) != 0, static_cast<ULONG>(flags), bytes, routine);
+void* flags_alloc(void* p, ULONG64 flags, SIZE_T bytes, ULONG tag, const char* routine, const void* caller) {
+    if (p) record_alloc(p, tag, (flags & nt::POOL_FLAG_PAGED) != 0, static_cast<ULONG>(flags), bytes, routine, caller);
     return p;
 }
 
 // A block another allocator made (Wine's builtin pool, an ntdll Rtl allocation) is the module's
 // to hand over (platform/wine_builtin.h); it is recorded as such here, before the module sees it,
 // since the module may stop the system on it.
-void record_pool_free(void* block, ULONG tag, const char* routine) {
+void record_pool_free(void* block, ULONG tag, const char* routine, const void* caller) {
     if (wine_fallback_active && block && !from_project_pool(block))
-        record_free(block, tag, (std::string(routine) + " (not the project's block: the module hands it to its allocator)").c_str());
+        record_free(block, tag, (std::string(routine) + " (not the project's block: the module hands it to its allocator)").c_str(), caller);
     else
-        record_free(block, tag, routine);
+        record_free(block, tag, routine, caller);
 }
 
 }  // namespace
 
 extern "C" {
 void* NT_API thunk_ExAllocatePool(ULONG type, SIZE_T bytes) {
-    return legacy(fn<void* NT_API(ULONG, SIZE_T)>(real_ExAllocatePool)(type, bytes), type, bytes, tag_none, "ExAllocatePool");
+    return legacy(fn<void* NT_API(ULONG, SIZE_T)>(real_ExAllocatePool)(type, bytes), type, bytes, tag_none, "ExAllocatePool",
+                  __builtin_return_address(0));
 }
 void* NT_API thunk_ExAllocatePoolWithTag(ULONG type, SIZE_T bytes, ULONG tag) {
     return legacy(fn<void* NT_API(ULONG, SIZE_T, ULONG)>(real_ExAllocatePoolWithTag)(type, bytes, tag), type, bytes, tag,
-                  "ExAllocatePoolWithTag");
+                  "ExAllocatePoolWithTag", __builtin_return_address(0));
 }
 void* NT_API thunk_ExAllocatePoolWithQuota(ULONG type, SIZE_T bytes) {
     return legacy(fn<void* NT_API(ULONG, SIZE_T)>(real_ExAllocatePoolWithQuota)(type, bytes), type, bytes, tag_none,
-                  "ExAllocatePoolWithQuota");
+                  "ExAllocatePoolWithQuota", __builtin_return_address(0));
 }
 void* NT_API thunk_ExAllocatePoolWithQuotaTag(ULONG type, SIZE_T bytes, ULONG tag) {
     return legacy(fn<void* NT_API(ULONG, SIZE_T, ULONG)>(real_ExAllocatePoolWithQuotaTag)(type, bytes, tag), type, bytes,
-                  tag, "ExAllocatePoolWithQuotaTag");
+                  tag, "ExAllocatePoolWithQuotaTag", __builtin_return_address(0));
 }
 void* NT_API thunk_ExAllocatePoolWithTagPriority(ULONG type, SIZE_T bytes, ULONG tag, ULONG priority) {
     return legacy(fn<void* NT_API(ULONG, SIZE_T, ULONG, ULONG)>(real_ExAllocatePoolWithTagPriority)(type, bytes, tag, priority),
-                  type, bytes, tag, "ExAllocatePoolWithTagPriority");
+                  type, bytes, tag, "ExAllocatePoolWithTagPriority", __builtin_return_address(0));
 }
 void* NT_API thunk_ExAllocatePool2(ULONG64 flags, SIZE_T bytes, ULONG tag) {
     return flags_alloc(fn<void* NT_API(ULONG64, SIZE_T, ULONG)>(real_ExAllocatePool2)(flags, bytes, tag), flags, bytes, tag,
-                       "ExAllocatePool2");
+                       "ExAllocatePool2", __builtin_return_address(0));
 }
 void* NT_API thunk_ExAllocatePool3(ULONG64 flags, SIZE_T bytes, ULONG tag, const void* params, ULONG count) {
     return flags_alloc(fn<void* NT_API(ULONG64, SIZE_T, ULONG, const void*, ULONG)>(real_ExAllocatePool3)(flags, bytes, tag, params, count),
-                       flags, bytes, tag, "ExAllocatePool3");
+                       flags, bytes, tag, "ExAllocatePool3", __builtin_return_address(0));
 }
 void NT_API thunk_ExFreePool(void* block) {
-    record_pool_free(block, 0, "ExFreePool");
+    record_pool_free(block, 0, "ExFreePool", __builtin_return_address(0));
     fn<void NT_API(void*)>(real_ExFreePool)(block);
 }
 void NT_API thunk_ExFreePoolWithTag(void* block, ULONG tag) {
-    record_pool_free(block, tag, "ExFreePoolWithTag");
+    record_pool_free(block, tag, "ExFreePoolWithTag", __builtin_return_address(0));
     fn<void NT_API(void*, ULONG)>(real_ExFreePoolWithTag)(block, tag);
 }
 void NT_API thunk_ExFreePool2(void* block, ULONG tag, const void* params, ULONG count) {
-    record_pool_free(block, tag, "ExFreePool2");
+    record_pool_free(block, tag, "ExFreePool2", __builtin_return_address(0));
     fn<void NT_API(void*, ULONG, const void*, ULONG)>(real_ExFreePool2)(block, tag, params, count);
 }
 }

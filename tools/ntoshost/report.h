@@ -55,6 +55,9 @@ struct DependentModule {
     bool has_initialize = false;
     std::optional<std::int32_t> initialize_status;   // DllInitialize's, once it returned
     std::optional<bool> unload_called;               // known once the host unloaded it
+    PoolTracker pool;                                // its own pool use (the routines called from its image)
+    // Unloaded (DllUnload returned): what it still holds is leaked.
+    bool unloaded() const { return unload_called && *unload_called; }
 };
 
 // Where an exception the driver did not handle happened, and the callers a stack walk found.
@@ -74,6 +77,7 @@ struct Report {
     bool refused = false;                          // unresolved imports and no --stub-missing
     std::uint64_t image_base = 0, image_size = 0, entry_point = 0;
     std::vector<DependentModule> modules;          // imported export drivers, in load order
+    DependentModule* module_named(const std::string& name);
     std::optional<std::pair<std::uint64_t, std::uint64_t>> security_cookie;   // (address, value set)
     std::optional<std::int32_t> entry_status;
     std::optional<bool> has_unload;                // known once DriverEntry returned

@@ -72,10 +72,22 @@ void Report::apply(const events::Event& event) {
             } else if constexpr (std::is_same_v<E, ev::Cookie>) {
                 security_cookie = std::make_pair(e.address, e.value);
             } else if constexpr (std::is_same_v<E, ev::Alloc>) {
-                pool.allocated(e.address, e.tag, e.paged != 0, e.pool_type, e.bytes, e.routine);
+                // An export driver's allocation counts for it, not for the driver.
+                DependentModule* m = e.owner.empty() ? nullptr : module_named(e.owner);
+                (m ? m->pool : pool).allocated(e.address, e.tag, e.paged != 0, e.pool_type, e.bytes, e.routine);
             } else if constexpr (std::is_same_v<E, ev::Free>) {
-                if (auto it = pool.live().find(e.address); it != pool.live().end()) objects.pool_block_freed(e.address, it->second.bytes);
-                pool.freed(e.address, e.tag, e.routine);
+                if (auto it = pool.live().find(e.address); it != pool.live().end()) {
+                    objects.pool_block_freed(e.address, it->second.bytes);
+                    pool.freed(e.address, e.tag, e.routine);
+                } else {
+                    // A block counts where it was allocated (the driver may free what its export
+                    // driver made); a free of nobody's block is the caller's foreign free.
+                    DependentModule* owner = nullptr;
+                    for (auto& m : modules)
+                        if (m.pool.live().count(e.address)) owner = &m;
+                    if (!owner && !e.caller.empty()) owner = module_named(e.caller);
+                    (owner ? owner->pool : pool).freed(e.address, e.tag, e.routine);
+                }
             } else if constexpr (std::is_same_v<E, ev::Lookaside>) {
                 LookasideList l;
                 l.address = e.address, l.kind = e.kind, l.tag = e.tag, l.size = e.size, l.pool_type = e.pool_type;
@@ -135,6 +147,12 @@ bool Report::consume_line(std::string_view line) {
     return true;
 }
 
+DependentModule* Report::module_named(const std::string& name) {
+    for (auto& m : modules)
+        if (m.name == name) return &m;
+    return nullptr;
+}
+
 int Report::exit_status() const {
     if (bugcheck) return static_cast<int>(bugcheck->code);
     if (unimplemented_called) return exit_code::unimplemented_called;
@@ -144,6 +162,8 @@ int Report::exit_status() const {
     if (!entry_status) return exit_code::host_failure;
     if (*entry_status < 0) return exit_code::entry_failure;
     if (unloaded && (!pool.live().empty() || objects.undeleted_lookaside_lists())) return exit_code::leaks;
+    for (const auto& m : modules)
+        if (m.unloaded() && !m.pool.live().empty()) return exit_code::leaks;
     if (child_exit && *child_exit != 0) return exit_code::host_failure;
     return exit_code::clean;
 }

@@ -80,7 +80,14 @@ std::string format_json(const Report& r) {
         o << (i ? ", " : "") << "{\"name\": " << json_string(m.name) << ", \"path\": " << json_string(m.path)
           << ", \"base\": " << json_string(hex(m.base)) << ", \"dll_initialize\": "
           << (m.initialize_status && m.has_initialize ? json_string(status_text(*m.initialize_status)) : "null")
-          << ", \"dll_unload_called\": " << (m.unload_called && *m.unload_called ? "true" : "false") << "}";
+          << ", \"dll_unload_called\": " << (m.unload_called && *m.unload_called ? "true" : "false") << ", \"pool_tags\": [";
+        bool first = true;
+        for (const auto& [k, st] : m.pool.tags()) {
+            o << (first ? "" : ", ") << "{\"tag\": " << json_string(tag_text(k.tag)) << ", \"pool\": " << json_string(pool_json(k.paged))
+              << ", \"allocs\": " << st.allocs << ", \"frees\": " << st.frees << ", \"bytes_live\": " << st.bytes_live << "}";
+            first = false;
+        }
+        o << "], \"leaks\": " << (m.unloaded() ? std::to_string(m.pool.live().size()) : std::string("null")) << "}";
     }
     o << "],\n";
     o << "  \"security_cookie\": " << (r.security_cookie ? json_string(hex(r.security_cookie->second)) : "null") << ",\n";

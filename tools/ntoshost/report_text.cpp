@@ -93,6 +93,18 @@ std::string format_text(const Report& r) {
             o << (m.has_initialize ? ", DllInitialize " + status_text(*m.initialize_status) : std::string(", no DllInitialize"));
         if (m.unload_called) o << (*m.unload_called ? ", DllUnload called" : ", no DllUnload (stays loaded)");
         o << "\n";
+        // Its own pool use, as poolmon counts it (not the driver's).
+        for (const auto& [k, st] : m.pool.tags())
+            o << "  pool of " << m.name << ": " << tag_text(k.tag) << " " << pool_text(k.paged) << ", " << st.allocs << " alloc"
+              << (st.allocs == 1 ? "" : "s") << ", " << st.frees << " free" << (st.frees == 1 ? "" : "s") << ", " << st.bytes_live
+              << " bytes live\n";
+        if (m.unloaded()) {
+            const auto leaks = m.pool.leaks();
+            if (leaks.empty()) o << "  leaks of " << m.name << " at DllUnload: none\n";
+            for (const auto& l : leaks)
+                o << "  leak of " << m.name << " at DllUnload: " << tag_text(l.tag) << " " << pool_text(l.paged) << ", " << l.count
+                  << " allocation" << (l.count == 1 ? "" : "s") << ", " << l.bytes << " bytes\n";
+        }
     }
     if (r.security_cookie)
         o << "GS cookie:     " << hex(r.security_cookie->second) << " set at " << hex(r.security_cookie->first)

@@ -40,9 +40,9 @@ static void test_at_dpc_level(void)
     ok(lock == 0, "lock word %#Ix after release\n", lock);
     KeAcquireInStackQueuedSpinLockAtDpcLevel(&lock, &handle);
     /* LOCK_QUEUE_OWNER (2) in the held handle's Lock; the word names the tail of the queue (kmtest KeSpinLock.c). */
-    todo_wine_if(kmtest_wine_builtin()) ok(handle.LockQueue.Lock == (PKSPIN_LOCK)((ULONG_PTR)&lock | 2),
+    ok(handle.LockQueue.Lock == (PKSPIN_LOCK)((ULONG_PTR)&lock | 2),
                                            "handle's Lock %p, lock at %p\n", handle.LockQueue.Lock, &lock);
-    todo_wine_if(kmtest_wine_builtin()) ok(lock == (ULONG_PTR)&handle, "lock word %#Ix while held, handle %p\n", lock, &handle);
+    ok(lock == (ULONG_PTR)&handle, "lock word %#Ix while held, handle %p\n", lock, &handle);
     KeReleaseInStackQueuedSpinLockFromDpcLevel(&handle);
     ok(lock == 0, "lock word %#Ix after release\n", lock);
     todo_wine_if(kmtest_wine_builtin()) ok(KeGetCurrentIrql() == DISPATCH_LEVEL, "AtDpcLevel routines left IRQL %u\n",

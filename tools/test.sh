@@ -9,6 +9,12 @@ bash tools/setup-debian.sh
 cmake --preset default
 cmake --build --preset default
 ctest --preset default
+# The kernel-mode conformance driver, drop-in against Wine's builtin (and the host): the
+# differences and per-group summaries (full tables: build/pe-<arch>/conformance/compare.txt).
+for arch in i386 x86_64; do
+    d=build/pe-$arch/conformance
+    [ -f "$d/dropin.json" ] && [ -f "$d/builtin.json" ] && { echo "== conformance, $arch =="; python3 tools/compare "$d"/dropin.json "$d"/builtin.json "$d"/host.json | sed -n '/^Per group/,$p'; }
+done
 for sanitizer in host-asan host-tsan; do
     cmake --preset "$sanitizer" >/dev/null
     cmake --build --preset "$sanitizer"

@@ -1,0 +1,91 @@
+/*
+ * The kernel-mode twin of tests/framework/wine_test.h: the same vocabulary (ok, todo_wine,
+ * todo_wine_if, skip, win_skip, broken, trace, winetest_push_context / winetest_pop_context),
+ * usable inside a driver (no C runtime: kmode_test.c formats with a small formatter of its own,
+ * so every place formats alike and nothing beyond the kernel's routines is imported).
+ *
+ * A test source is one group: it defines `void kmtest_group_NAME(void)` and conformance.c lists
+ * it (with the IRQL it runs at and its flags). The driver writes Wine-format lines, every check
+ * included ("Test succeeded: " too, so that the launcher can list each check), per group
+ *   ntoskrnl:NAME start tests/kmode/NAME.c
+ *   NAME.c:LINE: [context: ...] Test succeeded|Test failed|Test marked todo|
+ *                Test succeeded inside todo block|Tests skipped: message
+ *   PPPP:NAME: N tests executed (M marked as todo, K failures), S skipped.
+ *   ntoskrnl:NAME:PPPP done (K)
+ * and at the end the summary of all groups ("PPPP:conformance: ...") and "conformance: end".
+ * Where the results go and why: kmode_test.c.
+ *
+ * Semantics as in Wine's tests: todo_wine (todo_wine_if(c)) applies under Wine only; on Windows
+ * it is inert. broken(c) is c on Windows, false under Wine. win_skip is a skip on Windows, a
+ * failure under Wine. kmtest_wine_builtin() is true when the launcher ran the driver with Wine's
+ * builtin ntoskrnl.exe (place "builtin"): what the builtin lacks is todo_wine_if(kmtest_wine_builtin()).
+ * The checks may run above PASSIVE_LEVEL (lines are buffered in nonpaged memory and written out
+ * once the IRQL is back at PASSIVE_LEVEL). One thread at a time.
+ */
+#ifndef NTOSKRNL_KMODE_TEST_H
+#define NTOSKRNL_KMODE_TEST_H
+
+#include <ntddk.h>
+#include <stdarg.h>
+
+/* Group flags. */
+/* A failure of this group's checks (or Windows itself, for the edge it probes) may stop the system
+ * with a bug check: it runs where that cannot take a machine down (the driver host, a Wine
+ * prefix), and on Windows only when the launcher asks for it (Parameters\BugCheckGroups = 1). */
+#define KMTEST_BUGCHECK_ON_FAILURE 0x1u
+
+struct kmtest_group
+{
+    const char *name;
+    const char *file;    /* its source, tests/kmode/FILE */
+    void (*run)(void);
+    KIRQL irql;          /* the runner raises to it before the group and lowers after */
+    unsigned flags;
+};
+
+int winetest_set_location(const char *file, int line);
+int winetest_ok(int condition, const char *fmt, ...);
+void winetest_skip(const char *fmt, ...);
+void winetest_win_skip(const char *fmt, ...);
+void winetest_trace(const char *fmt, ...);
+int winetest_broken(int condition);
+void winetest_push_context(const char *fmt, ...);
+void winetest_pop_context(void);
+extern int winetest_todo_level;
+
+int winetest_platform_is_wine(void);
+int kmtest_wine_builtin(void);
+/* The place the launcher named (Parameters\Place): "dropin", "builtin", "host", "windows"... */
+const char *kmtest_place(void);
+/* A routine the kernel may lack (newer than Windows XP), resolved by name at run time so that the
+ * driver still loads where it is missing (MmGetSystemRoutineAddress). */
+void *kmtest_routine(const WCHAR *name);
+
+/* Under Wine's builtin (place "builtin"): whether Wine 8.0's builtin only stubs the routine the
+ * DDK sends `name` to (a call raises EXCEPTION_WINE_STUB and ends winedevice.exe, i.e. the run).
+ * When it does, a todo check says so and the caller leaves the calls out. The list is read from
+ * Debian's Wine 8.0 ntoskrnl.exe / hal.dll (their __wine_stub_* symbols), per architecture. */
+#define kmtest_builtin_stub(name) (winetest_set_location(__FILE__, __LINE__), kmtest_builtin_stub_(name))
+int kmtest_builtin_stub_(const char *name);
+
+/* The formatter (%[-+ #0][width][.prec][hh|h|l|ll|I|I32|I64|z]{d i u x X o p s S c %}). */
+int kmtest_vsnprintf(char *buffer, unsigned size, const char *fmt, va_list args);
+int kmtest_snprintf(char *buffer, unsigned size, const char *fmt, ...);
+
+/* Memory helpers (the driver has no C runtime of its own). */
+void kmtest_fill(void *p, SIZE_T n, UCHAR value);
+int kmtest_check_fill(const void *p, SIZE_T n, UCHAR value);
+
+#define ok (winetest_set_location(__FILE__, __LINE__), winetest_ok)
+#define skip (winetest_set_location(__FILE__, __LINE__), winetest_skip)
+#define win_skip (winetest_set_location(__FILE__, __LINE__), winetest_win_skip)
+#define trace (winetest_set_location(__FILE__, __LINE__), winetest_trace)
+#define broken(cond) winetest_broken(!!(cond))
+#define todo_wine_if(is_todo) \
+    for (int winetest_todo_once = (winetest_todo_level += !!(is_todo), 1); winetest_todo_once; \
+         winetest_todo_once = 0, winetest_todo_level -= !!(is_todo))
+#define todo_wine todo_wine_if(1)
+
+#define KMTEST_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif /* NTOSKRNL_KMODE_TEST_H */

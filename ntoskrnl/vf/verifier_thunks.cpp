@@ -1,8 +1,9 @@
 // Driver Verifier in the drop-in (module only): when Wine loads a driver image that the registry's
-// Verifier settings name (vf/settings.h), its imports of the pool routines from ntoskrnl.exe are
-// pointed at the thunks below, as Windows' verifier redirects a verified driver's imports at load;
-// each thunk finds the driver by its return address and runs the verifier's rules
-// (vf/driver_verifier.h). When the image is unloaded (after DriverUnload), pool tracking's leak
+// Verifier settings name (vf/settings.h), its imports from ntoskrnl.exe of the pool routines and
+// of the spin lock, IRQL and lookaside routines are pointed at the thunks below, as Windows'
+// verifier redirects a verified driver's imports at load; each thunk finds the driver by its
+// return address and runs the verifier's rules (vf/driver_verifier.h) or the project's routine
+// with the Verifier-only checks on (vf::VerifiedCall). When the image is unloaded (after DriverUnload), pool tracking's leak
 // check runs. Settings are read at each driver load, so `verifier /flags ... /driver x.sys` takes
 // effect the next time the service starts (Windows needs a reboot).
 #include <windows.h>
@@ -33,7 +34,7 @@ Settings read_registry_settings() {
 // The verified caller: the driver whose image holds the thunk's return address.
 #define VERIFIED_CALLER() ::vf::driver_at(__builtin_return_address(0))
 
-NT_API void* legacy(VerifiedDriver* d, nt::ULONG type, nt::SIZE_T bytes, nt::ULONG tag, bool quota) {
+void* legacy(VerifiedDriver* d, nt::ULONG type, nt::SIZE_T bytes, nt::ULONG tag, bool quota) {
     return d ? ex::pool::allocate_legacy(type, bytes, tag, quota, &vf::allocate, d)
              : ex::pool::allocate_legacy(type, bytes, tag, quota);
 }
@@ -64,7 +65,7 @@ NT_API void* thunk_ExAllocatePool3(nt::POOL_FLAGS flags, nt::SIZE_T bytes, nt::U
     return d ? ex::pool::allocate_flags(flags, bytes, tag, params, count, &vf::allocate, d)
              : ex::pool::allocate_flags(flags, bytes, tag, params, count);
 }
-NT_API void free_as(VerifiedDriver* d, void* block, nt::ULONG tag) {
+void free_as(VerifiedDriver* d, void* block, nt::ULONG tag) {
     if (d) vf::free(*d, block, tag);
     else ex::pool::free(block, tag);
 }

@@ -3,40 +3,26 @@
 // frees and ExQueryPoolBlockSize. Prototypes: wdm.h / ntifs.h; behaviour: windows-behavior.md 3.1-3.4.
 #include "ex/pool_args.h"
 #include "exports/abi.h"
-#include "platform/platform.h"
 
 using nt::BOOLEAN;
 using nt::PVOID;
 using nt::SIZE_T;
 using nt::ULONG;
 
-namespace {
-
-PVOID legacy_allocate(ULONG pool_type, SIZE_T bytes, ULONG tag, bool quota) {
-    return ex::pool::allocate_legacy(pool_type, bytes, tag, quota);
-}
-
-PVOID flags_allocate(nt::POOL_FLAGS flags, SIZE_T bytes, ULONG tag, const nt::POOL_EXTENDED_PARAMETER* params,
-                     ULONG count) {
-    return ex::pool::allocate_flags(flags, bytes, tag, params, count);
-}
-
-}  // namespace
-
 NT_EXPORT PVOID NT_API ExAllocatePool(ULONG pool_type, SIZE_T bytes) {
-    return legacy_allocate(pool_type, bytes, ex::pool::tag_none, false);
+    return ex::pool::allocate_legacy(pool_type, bytes, ex::pool::tag_none, false);
 }
 
 NT_EXPORT PVOID NT_API ExAllocatePoolWithTag(ULONG pool_type, SIZE_T bytes, ULONG tag) {
-    return legacy_allocate(pool_type, bytes, tag, false);
+    return ex::pool::allocate_legacy(pool_type, bytes, tag, false);
 }
 
 NT_EXPORT PVOID NT_API ExAllocatePoolWithQuota(ULONG pool_type, SIZE_T bytes) {
-    return legacy_allocate(pool_type, bytes, ex::pool::tag_none, true);
+    return ex::pool::allocate_legacy(pool_type, bytes, ex::pool::tag_none, true);
 }
 
 NT_EXPORT PVOID NT_API ExAllocatePoolWithQuotaTag(ULONG pool_type, SIZE_T bytes, ULONG tag) {
-    return legacy_allocate(pool_type, bytes, tag, true);
+    return ex::pool::allocate_legacy(pool_type, bytes, tag, true);
 }
 
 // Priority only says how hard to try when memory is short. The special-pool priorities ask for
@@ -44,16 +30,16 @@ NT_EXPORT PVOID NT_API ExAllocatePoolWithQuotaTag(ULONG pool_type, SIZE_T bytes,
 // NTOSKRNL_VERIFIER every eligible request gets it anyway, in Verify End placement (the Underrun
 // priorities' start-of-page placement is not emulated); without it they are plain priorities.
 NT_EXPORT PVOID NT_API ExAllocatePoolWithTagPriority(ULONG pool_type, SIZE_T bytes, ULONG tag, ULONG /*priority*/) {
-    return legacy_allocate(pool_type, bytes, tag, false);
+    return ex::pool::allocate_legacy(pool_type, bytes, tag, false);
 }
 
 NT_EXPORT PVOID NT_API ExAllocatePool2(nt::POOL_FLAGS flags, SIZE_T bytes, ULONG tag) {
-    return flags_allocate(flags, bytes, tag, nullptr, 0);
+    return ex::pool::allocate_flags(flags, bytes, tag, nullptr, 0);
 }
 
 NT_EXPORT PVOID NT_API ExAllocatePool3(nt::POOL_FLAGS flags, SIZE_T bytes, ULONG tag,
                                        const nt::POOL_EXTENDED_PARAMETER* params, ULONG count) {
-    return flags_allocate(flags, bytes, tag, params, count);
+    return ex::pool::allocate_flags(flags, bytes, tag, params, count);
 }
 
 NT_EXPORT void NT_API ExFreePool(PVOID block) { ex::pool::free(block, 0); }

@@ -4,11 +4,11 @@
 
 #include <cstdarg>
 #include <cstdio>
-#include <cstring>
 
 #include "ex/pool.h"
 #include "ke/bugcheck.h"
 #include "nt/eventlog.h"
+#include "platform/image_notify.h"
 #include "platform/platform.h"
 #include "rtl/event_log.h"
 #include "vf/driver_verifier.h"
@@ -31,27 +31,37 @@ struct Text {
     }
 };
 
-bool base_name_of(HMODULE module, char* out, std::size_t capacity) {
-    wchar_t path[MAX_PATH];
+// The base name of a loaded module's file (e.g. u"leaky.sys"), held in `path`; empty if unknown.
+std::u16string_view module_base_name(HMODULE module, wchar_t (&path)[MAX_PATH]) {
     const DWORD n = GetModuleFileNameW(module, path, MAX_PATH);
-    if (!n || n >= MAX_PATH) return false;
+    if (!n || n >= MAX_PATH) return {};
     DWORD start = n;
     while (start && path[start - 1] != L'\\' && path[start - 1] != L'/') --start;
-    return WideCharToMultiByte(CP_UTF8, 0, path + start, -1, out, static_cast<int>(capacity), nullptr, nullptr) > 0;
+    return std::u16string_view(reinterpret_cast<const char16_t*>(path + start), n - start);
 }
 
-bool ends_with_sys(const char* name) {
-    const std::size_t n = std::strlen(name);
-    return n > 4 && !lstrcmpiA(name + n - 4, ".sys");
+bool utf8(std::u16string_view s, char* out, std::size_t capacity) {
+    const int n = WideCharToMultiByte(CP_UTF8, 0, reinterpret_cast<const wchar_t*>(s.data()), static_cast<int>(s.size()),
+                                      out, static_cast<int>(capacity - 1), nullptr, nullptr);
+    out[n > 0 ? n : 0] = '\0';
+    return n > 0;
 }
 
-// The driver image (a loaded ".sys") that holds `address`, and the offset in it.
+bool base_name_of(HMODULE module, char* out, std::size_t capacity) {
+    wchar_t path[MAX_PATH];
+    const std::u16string_view name = module_base_name(module, path);
+    return !name.empty() && utf8(name, out, capacity);
+}
+
+// The driver image (a loaded ".sys", platform/image_notify.h) that holds `address`, and the offset in it.
 bool driver_holding(const void* address, char* name, std::size_t capacity, std::uintptr_t* offset) {
     HMODULE m = nullptr;
     if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
                             static_cast<LPCWSTR>(address), &m))
         return false;
-    if (!base_name_of(m, name, capacity) || !ends_with_sys(name)) return false;
+    wchar_t path[MAX_PATH];
+    const std::u16string_view base = module_base_name(m, path);
+    if (!is_driver_image(base) || !utf8(base, name, capacity)) return false;
     *offset = reinterpret_cast<std::uintptr_t>(address) - reinterpret_cast<std::uintptr_t>(m);
     return true;
 }
@@ -83,12 +93,6 @@ bool driver_at_fault(char* name, std::size_t capacity, std::uintptr_t* offset) {
         if (after_call(p)) return true;
     }
     return false;
-}
-
-void to_utf8(const char16_t* s, std::size_t chars, char* out, std::size_t capacity) {
-    const int n = WideCharToMultiByte(CP_UTF8, 0, reinterpret_cast<const wchar_t*>(s), static_cast<int>(chars), out,
-                                      static_cast<int>(capacity - 1), nullptr, nullptr);
-    out[n > 0 ? n : 0] = '\0';
 }
 
 bool write_file(const wchar_t* path, const void* data, std::size_t bytes) {
@@ -175,7 +179,7 @@ void record(const ke::BugCheckRecord& r) {
     const vf::VerifiedDriver* verified = nullptr;
     if (r.code == ke::bugcheck_code::driver_verifier_detected_violation && r.params[0] == 0x62 && r.params[2]) {
         verified = reinterpret_cast<const vf::VerifiedDriver*>(r.params[2]);
-        to_utf8(verified->name_buffer, verified->name.Length / 2, driver, sizeof(driver));
+        utf8(std::u16string_view(verified->name_buffer, verified->name.Length / 2), driver, sizeof(driver));
         t.add("Driver:      %s (named by parameter 2)\r\n", driver);
     } else if ((r.code == 0xD6 || r.code == 0xD5 || r.code == 0xCD || r.code == 0xCC || r.code == 0x50) && r.params[2] &&
                driver_holding(reinterpret_cast<const void*>(r.params[2]), driver, sizeof(driver), &offset)) {

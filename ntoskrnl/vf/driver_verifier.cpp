@@ -116,8 +116,7 @@ void* allocate(const ex::pool::Request& r, nt::NTSTATUS* failure, void* context)
     return block;
 }
 
-void free(VerifiedDriver& d, void* block, nt::ULONG tag) {
-    (void)d;
+void free(void* block, nt::ULONG tag) {
     if (block && ex::pool::contains(block)) {
         const ex::pool::BlockInfo info = ex::pool::query(block);
         const bool paged = info.arena == ex::pool::Arena::paged;

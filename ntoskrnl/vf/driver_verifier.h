@@ -46,8 +46,9 @@ void detach(VerifiedDriver* driver);
 
 // A pool request of the verified driver (an ex::pool::AllocateFn with the driver as context).
 void* allocate(const ex::pool::Request& request, nt::NTSTATUS* failure, void* driver);
-// A free by the verified driver: the verifier's IRQL rule, then the pool's free.
-void free(VerifiedDriver& driver, void* block, nt::ULONG tag);
+// A free by a verified driver: the verifier's IRQL and lookaside rules, then the pool's free
+// (pool tracking forgets the block through the pool's free observer, whoever frees it).
+void free(void* block, nt::ULONG tag);
 
 // Counts for reports and tests: the driver's record as it stands (copied under the lock).
 VerifiedDriver snapshot(const VerifiedDriver& driver);

@@ -66,7 +66,7 @@ NT_API void* thunk_ExAllocatePool3(nt::POOL_FLAGS flags, nt::SIZE_T bytes, nt::U
              : ex::pool::allocate_flags(flags, bytes, tag, params, count);
 }
 void free_as(VerifiedDriver* d, void* block, nt::ULONG tag) {
-    if (d) vf::free(*d, block, tag);
+    if (d) vf::free(block, tag);
     else ex::pool::free(block, tag);
 }
 NT_API void thunk_ExFreePool(void* block) { free_as(VERIFIED_CALLER(), block, 0); }

@@ -36,6 +36,17 @@ run_service() {
     sleep 1
 }
 remove_service() { wine_ sc delete "dropin_$1" >/dev/null 2>&1; }
+# bug_check_run SAMPLE: runs a sample that is to stop the system, checks that it wrote a Minidump
+# report and sets `report` to it (empty when it wrote none).
+bug_check_run() {
+    local before
+    before=$(reports)
+    run_service "$1"
+    remove_service "$1"
+    report=
+    [ "$(reports)" -gt "$before" ] && report=$(newest_report)
+    check "$1.sys wrote a Minidump report" '[ -n "$report" ]'
+}
 report_has() { tr -d '\r' <"$1" | grep -qE "$2"; }
 
 verifier /reset >/dev/null
@@ -65,20 +76,12 @@ remove_service leaky
 verifier /reset >/dev/null
 check "verifier /reset removes the settings" 'grep -q "No drivers are currently verified" <<<"$(verifier /querysettings)"'
 
-before=$(reports)
-run_service double_free
-report=$(newest_report)
-remove_service double_free
-check "double_free.sys wrote a Minidump report" '[ "$(reports)" -gt "$before" ]'
+bug_check_run double_free
 [ -n "$report" ] && check "it is BAD_POOL_CALLER 0x07 with the driver at fault" \
     'report_has "$report" "^BugCheck: +0x000000C2 BAD_POOL_CALLER" && report_has "$report" "^Parameter 1: 0x0*7$" && report_has "$report" "^Driver: +dropin_double_free.sys\+0x"'
 
 verifier /flags 0x1 /driver dropin_overrun.sys >/dev/null
-before=$(reports)
-run_service overrun
-report=$(newest_report)
-remove_service overrun
-check "overrun.sys under special pool wrote a Minidump report" '[ "$(reports)" -gt "$before" ]'
+bug_check_run overrun
 [ -n "$report" ] && check "it stopped at the faulting write: 0xD6 in dropin_overrun.sys" \
     'report_has "$report" "^BugCheck: +0x000000D6 DRIVER_PAGE_FAULT_BEYOND_END_OF_ALLOCATION" && report_has "$report" "^Driver: +dropin_overrun.sys\+0x"'
 
@@ -95,11 +98,7 @@ check "irql_free_build.sys runs unverified (its IRQL reads are right)" '[ "$(ser
 # KfAcquireSpinLock, whose Verifier-only checks follow NTOSKRNL_VERIFIER, not VerifyDrivers.
 if [ "$1" = x86_64 ]; then
     verifier /flags 0x2 /driver dropin_irql_free_build.sys >/dev/null
-    before=$(reports)
-    run_service irql_free_build
-    report=$(newest_report)
-    remove_service irql_free_build
-    check "irql_free_build.sys with Force IRQL checking wrote a Minidump report" '[ "$(reports)" -gt "$before" ]'
+    bug_check_run irql_free_build
     [ -n "$report" ] && check "it is 0xC4 / 0x42 (spin lock acquired above DISPATCH_LEVEL)" \
         'report_has "$report" "^BugCheck: +0x000000C4 DRIVER_VERIFIER_DETECTED_VIOLATION" && report_has "$report" "^Parameter 1: 0x0*42$"'
 fi

@@ -22,7 +22,8 @@ die() { printf '\n[setup] ERROR: %s\n\n' "$*" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 
 # procps: pgrep, with which tools/dropin.sh status finds the prefix's winedevice.exe processes.
-host_pkgs=(cmake ninja-build g++ make binutils libgtest-dev pkg-config file clang libclang-rt-14-dev procps)
+# python3: the conformance launcher's results parser and tools/compare (minimal images lack it).
+host_pkgs=(cmake ninja-build g++ make binutils libgtest-dev pkg-config file clang libclang-rt-14-dev procps python3)
 mingw_pkgs=(g++-mingw-w64-i686-win32 g++-mingw-w64-x86-64-win32 binutils-mingw-w64-i686
             binutils-mingw-w64-x86-64 mingw-w64-i686-dev mingw-w64-x86-64-dev)
 wine_pkgs=(wine wine64 wine64-tools libwine)

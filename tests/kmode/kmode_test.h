@@ -20,7 +20,8 @@
  * failure under Wine. kmtest_wine_builtin() is true when the launcher ran the driver with Wine's
  * builtin ntoskrnl.exe (place "builtin"): what the builtin lacks is todo_wine_if(kmtest_wine_builtin()).
  * The checks may run above PASSIVE_LEVEL (lines are buffered in nonpaged memory and written out
- * once the IRQL is back at PASSIVE_LEVEL). One thread at a time.
+ * once the IRQL is back at PASSIVE_LEVEL). One thread at a time (kmtest_run_threads: the workers
+ * count, the caller checks).
  */
 #ifndef NTOSKRNL_KMODE_TEST_H
 #define NTOSKRNL_KMODE_TEST_H
@@ -67,6 +68,13 @@ void *kmtest_routine(const WCHAR *name);
  * Debian's Wine 8.0 ntoskrnl.exe / hal.dll (their __wine_stub_* symbols), per architecture. */
 #define kmtest_builtin_stub(name) (winetest_set_location(__FILE__, __LINE__), kmtest_builtin_stub_(name))
 int kmtest_builtin_stub_(const char *name);
+
+/* Runs fn(ctx, 0) .. fn(ctx, count - 1) on `count` system threads at once (at most
+ * KMTEST_MAX_THREADS) and waits for them all; returns how many were started (a test checks that
+ * it is `count`). The checks are not thread-safe: a thread body counts what it sees wrong and the
+ * caller asserts the totals (kmode_threads.c). */
+#define KMTEST_MAX_THREADS 16
+unsigned kmtest_run_threads(unsigned count, void (*fn)(void *ctx, unsigned index), void *ctx);
 
 /* The formatter (%[-+ #0][width][.prec][hh|h|l|ll|I|I32|I64|z]{d i u x X o p s S c %}). */
 int kmtest_vsnprintf(char *buffer, unsigned size, const char *fmt, va_list args);

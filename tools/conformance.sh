@@ -12,7 +12,10 @@
 #   host     the project's driver host (tools/ntoshost.sh --wine-fallback), in $WINEPREFIX or the
 #            build's workstation prefix
 # In the two prefixes the driver runs as the kernel service "Conformance" (created, started,
-# stopped and deleted here); its Parameters key names the results file and the place. Windows:
+# stopped and deleted here); its Parameters key names the results file and the place. The
+# bug-check cases the run lists run after it, one driver run each (Parameters\Case), and the bug
+# check each ended in (the host's STOP line; the drop-in's Minidump report) is compared with the
+# case's expectation by conformance_results.py. Windows:
 # tools/conformance-windows.ps1 (README "Conformance tests").
 # Environment: CONFORMANCE_DRIVER (another conformance.sys), CONFORMANCE_GROUPS (Parameters\Groups),
 # WINETEST_REPORT_SUCCESS=1 (print passing checks too).
@@ -36,7 +39,7 @@ driver=${CONFORMANCE_DRIVER:-$root/build/pe-$arch/drivers/conformance.sys}
 [ -f "$driver" ] || { echo "conformance: $driver not built (cmake --build build)" >&2; exit 1; }
 winpath() { local p; p=$(realpath -m "$1"); printf 'Z:%s' "${p//\//\\}"; }
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+[ -n "${CONFORMANCE_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 results=$work/results.txt
 json_args=()
 [ -n "$json" ] && json_args=(--json "$json")
@@ -48,16 +51,39 @@ case "$place" in
     *) usage ;;
 esac
 
+# The bug-check cases the run listed ("conformance: bug check case NAME", tests/kmode/kmode_test.h).
+list_cases() { sed -n 's/^conformance: bug check case \([A-Za-z0-9_]*\).*/\1/p' "$1" | tr -d '\r'; }
+# actual_line FILE: "conformance: actual bug check ..." from the STOP line in FILE (the host's
+# output, a Minidump text report), or "... none" when it has none.
+actual_line() {
+    local stop
+    stop=$(tr -d '\r' <"$1" 2>/dev/null | grep -oE '\*\*\* STOP: 0x[0-9A-Fa-f]+ \([0-9A-Fa-fx,]+\)' | head -1)
+    if [ -n "$stop" ]; then echo "conformance: actual bug check ${stop#\*\*\* STOP: }"; else echo "conformance: actual bug check none"; fi
+}
+case_args=()
+
 if [ "$place" = host ]; then
-    args=(--wine-fallback -q --param "Parameters\\ResultsFile=\\??\\$(winpath "$results")" --param "Parameters\\Place=host")
-    [ -n "${CONFORMANCE_GROUPS:-}" ] && args+=(--param "Parameters\\Groups=$CONFORMANCE_GROUPS")
-    "$here/ntoshost.sh" "${args[@]}" "$driver" >"$work/host.out" 2>&1
+    # host_run OUT HOST_OUT [--param ...]: one run of the driver host.
+    host_run() {
+        local out=$1 host_out=$2
+        shift 2
+        local args=(--wine-fallback -q --param "Parameters\\ResultsFile=\\??\\$(winpath "$out")" --param "Parameters\\Place=host" "$@")
+        "$here/ntoshost.sh" "${args[@]}" "$driver" >"$host_out" 2>&1
+    }
+    groups_param=()
+    [ -n "${CONFORMANCE_GROUPS:-}" ] && groups_param=(--param "Parameters\\Groups=$CONFORMANCE_GROUPS")
+    host_run "$results" "$work/host.out" "${groups_param[@]}"
     host_status=$?
     if [ "$host_status" != 0 ]; then
         echo "conformance: the driver host exited with $host_status:"
         sed 's/^/  /' "$work/host.out"
     fi
-    python3 "$here/conformance_results.py" "$results" host "$title" "$arch" "${json_args[@]}"
+    for c in $(list_cases "$results"); do
+        host_run "$work/case-$c.txt" "$work/case-$c.out" --param "Parameters\\Case=$c"
+        actual_line "$work/case-$c.out" >>"$work/case-$c.txt"
+        case_args+=(--case "$work/case-$c.txt")
+    done
+    python3 "$here/conformance_results.py" "$results" host "$title" "$arch" "${json_args[@]}" "${case_args[@]}"
     status=$?
     [ "$host_status" != 0 ] && [ "$status" = 0 ] && status=1
     exit $status
@@ -103,38 +129,72 @@ trap 'kill $keepalive 2>/dev/null; rm -rf "$work"' EXIT
 
 unix_results=$prefix/drive_c/windows/temp/conformance-results.txt
 mkdir -p "$(dirname "$unix_results")"
-rm -f "$unix_results"
-cp "$driver" "$prefix/drive_c/windows/system32/drivers/conformance.sys" || exit 1
-wine_ sc stop "$service" >/dev/null
-wait_state STOPPED 10 >/dev/null
-wine_ sc delete "$service" >/dev/null
-wine_ sc create "$service" type= kernel start= demand binPath= 'C:\windows\system32\drivers\conformance.sys' >/dev/null
 key='HKLM\System\CurrentControlSet\Services\Conformance\Parameters'
-wine_ reg add "$key" /v ResultsFile /t REG_SZ /d '\??\C:\windows\temp\conformance-results.txt' /f >/dev/null
-wine_ reg add "$key" /v Place /t REG_SZ /d "$place" /f >/dev/null
-[ -n "${CONFORMANCE_GROUPS:-}" ] && wine_ reg add "$key" /v Groups /t REG_SZ /d "$CONFORMANCE_GROUPS" /f >/dev/null
-wine_ sc start "$service" >"$work/start.out"
-# DriverEntry runs every group before the service is RUNNING (i386 Wine may run emulated: slow).
-run_status=0
-started=0
-for ((i = 0; i < 1200; i++)); do
-    st=$(state)
-    [ "$st" = RUNNING ] && { started=1; break; }
-    [ "$st" = STOPPED ] && [ "$i" -ge 4 ] && break
-    [ -f "$unix_results" ] && grep -q '^conformance: end' "$unix_results" && [ "$i" -ge 4 ] && [ "$st" != START_PENDING ] && break
-    sleep 0.5
+minidump=$prefix/drive_c/windows/Minidump
+# The service is created once; each run sets its Parameters values, starts it and waits for it
+# to reach RUNNING (DriverEntry returned) or to stop (a bug check ended its winedevice.exe).
+service_create() {
+    cp "$driver" "$prefix/drive_c/windows/system32/drivers/conformance.sys" || return 1
+    wine_ sc stop "$service" >/dev/null
+    wait_state STOPPED 10 >/dev/null
+    wine_ sc delete "$service" >/dev/null
+    wine_ reg delete "$key" /f >/dev/null   # no value of an earlier run (Groups, Case) stays
+    wine_ sc create "$service" type= kernel start= demand binPath= 'C:\windows\system32\drivers\conformance.sys' >/dev/null
+    wine_ reg add "$key" /v ResultsFile /t REG_SZ /d '\??\C:\windows\temp\conformance-results.txt' /f >/dev/null
+    wine_ reg add "$key" /v Place /t REG_SZ /d "$place" /f >/dev/null
+}
+service_delete() {
+    wine_ sc delete "$service" >/dev/null
+    rm -f "$prefix/drive_c/windows/system32/drivers/conformance.sys"
+}
+# service_run OUT [NAME=VALUE...]: one run with these Parameters values (REG_SZ) besides
+# ResultsFile and Place; its results copied to OUT. Sets run_status: 0 when it reached RUNNING
+# and stopped again as a service should.
+service_run() {
+    local out=$1 i st started=0 v
+    shift
+    rm -f "$unix_results"
+    for v in "$@"; do wine_ reg add "$key" /v "${v%%=*}" /t REG_SZ /d "${v#*=}" /f >/dev/null; done
+    wine_ sc start "$service" >"$work/start.out"
+    # (i386 Wine may run emulated: slow.)
+    run_status=0
+    for ((i = 0; i < 1200; i++)); do
+        st=$(state)
+        [ "$st" = RUNNING ] && { started=1; break; }
+        [ "$st" = STOPPED ] && [ "$i" -ge 1 ] && break
+        [ -f "$unix_results" ] && grep -q '^conformance: end' "$unix_results" && [ "$i" -ge 4 ] && [ "$st" != START_PENDING ] && break
+        sleep 0.5
+    done
+    if [ "$started" != 1 ]; then
+        echo "conformance: service $service did not reach RUNNING (state $(state)); sc start said:"
+        sed 's/^/  /' "$work/start.out"
+        run_status=1
+        return 0
+    fi
+    wine_ sc stop "$service" >/dev/null
+    wait_state STOPPED 30 >/dev/null || { echo "conformance: service $service did not stop (state $(state))"; run_status=1; }
+    cp "$unix_results" "$out" 2>/dev/null
+    return 0
+}
+
+reports() { ls -t "$minidump"/*.txt 2>/dev/null; }
+service_create || exit 1
+service_run "$results" ${CONFORMANCE_GROUPS:+"Groups=$CONFORMANCE_GROUPS"}
+main_status=$run_status
+[ -n "${CONFORMANCE_GROUPS:-}" ] && wine_ reg delete "$key" /v Groups /f >/dev/null
+# Each bug-check case alone. A bug check ends the service's winedevice.exe (the service never
+# reaches RUNNING: expected here); the drop-in records it in %SystemRoot%\Minidump (its STOP line
+# included) before the process ends; Wine's builtin records nothing.
+for c in $(list_cases "$results"); do
+    before=$(reports | head -1)
+    service_run "$work/case-$c.txt" "Case=$c" >"$work/case-$c.log"
+    cp "$unix_results" "$work/case-$c.txt" 2>/dev/null
+    newest=$(reports | head -1)
+    if [ -n "$newest" ] && [ "$newest" != "$before" ]; then actual_line "$newest"; else echo "conformance: actual bug check none"; fi >>"$work/case-$c.txt"
+    case_args+=(--case "$work/case-$c.txt")
 done
-if [ "$started" != 1 ]; then
-    echo "conformance: service $service did not reach RUNNING (state $(state)); sc start said:"
-    sed 's/^/  /' "$work/start.out"
-    run_status=1
-fi
-wine_ sc stop "$service" >/dev/null
-wait_state STOPPED 30 >/dev/null || { echo "conformance: service $service did not stop (state $(state))"; run_status=1; }
-wine_ sc delete "$service" >/dev/null
-rm -f "$prefix/drive_c/windows/system32/drivers/conformance.sys"
-cp "$unix_results" "$results" 2>/dev/null
-python3 "$here/conformance_results.py" "$results" "$place" "$title" "$arch" "${json_args[@]}"
+service_delete
+python3 "$here/conformance_results.py" "$results" "$place" "$title" "$arch" "${json_args[@]}" "${case_args[@]}"
 status=$?
-[ "$run_status" != 0 ] && [ "$status" = 0 ] && status=1
+[ "$main_status" != 0 ] && [ "$status" = 0 ] && status=1
 exit $status

@@ -1,6 +1,7 @@
 /*
  * conformance.sys: the kernel-mode conformance tests (issue 13). DriverEntry runs every group
- * (or those Parameters\Groups names) at the IRQL each needs, writes the results file
+ * (or those Parameters\Groups names) at the IRQL each needs and lists the bug-check cases (or
+ * runs the one Parameters\Case names), writes the results file
  * (kmode_test.c) and returns; the service is then stopped and deleted by the launcher
  * (tools/conformance.sh; on Windows tools/conformance-windows.ps1).
  */
@@ -12,6 +13,9 @@ void kmtest_group_pool_dispatch(void);
 void kmtest_group_lookaside(void);
 void kmtest_group_zone(void);
 void kmtest_group_spin_lock(void);
+void kmtest_group_pool_misuse(void);
+extern const struct kmtest_group kmtest_pool_misuse_cases[];
+extern const unsigned kmtest_pool_misuse_case_count;
 
 static const struct kmtest_group groups[] = {
     {"place", "place.c", kmtest_group_place, PASSIVE_LEVEL, 0},
@@ -22,6 +26,17 @@ static const struct kmtest_group groups[] = {
     {"lookaside", "lookaside.c", kmtest_group_lookaside, PASSIVE_LEVEL, 0},
     {"zone", "zone.c", kmtest_group_zone, PASSIVE_LEVEL, 0},
     {"spin_lock", "spin_lock.c", kmtest_group_spin_lock, PASSIVE_LEVEL, 0},
+    /* Misuse a free build lets pass; a wrong answer would be a bug check. */
+    {"pool_misuse", "pool_misuse.c", kmtest_group_pool_misuse, PASSIVE_LEVEL, KMTEST_BUGCHECK_ON_FAILURE},
+};
+
+/* The bug-check cases (KMTEST_BUGCHECK_CASE), one table per source. */
+static const struct
+{
+    const struct kmtest_group *cases;
+    const unsigned *count;
+} case_tables[] = {
+    {kmtest_pool_misuse_cases, &kmtest_pool_misuse_case_count},
 };
 
 static VOID NTAPI conformance_unload(PDRIVER_OBJECT driver)
@@ -35,6 +50,11 @@ NTSTATUS NTAPI DriverEntry(PDRIVER_OBJECT driver, PUNICODE_STRING registry_path)
     unsigned i;
     if (!NT_SUCCESS(status)) return status;   /* no results file: the launcher reports the status */
     for (i = 0; i < KMTEST_ARRAY_SIZE(groups); i++) kmtest_run_group(&groups[i]);
+    for (i = 0; i < KMTEST_ARRAY_SIZE(case_tables); i++)
+    {
+        unsigned c;
+        for (c = 0; c < *case_tables[i].count; c++) kmtest_run_group(&case_tables[i].cases[c]);
+    }
     kmtest_end();
     driver->DriverUnload = conformance_unload;
     return STATUS_SUCCESS;

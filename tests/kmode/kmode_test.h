@@ -34,6 +34,13 @@
  * with a bug check: it runs where that cannot take a machine down (the driver host, a Wine
  * prefix), and on Windows only when the launcher asks for it (Parameters\BugCheckGroups = 1). */
 #define KMTEST_BUGCHECK_ON_FAILURE 0x1u
+/* A bug-check case: the group's expected end is a bug check (kmtest_expect_bugcheck before the
+ * call that must stop the system). Never part of a run of groups: the run lists it ("conformance:
+ * bug check case NAME") and the launcher starts the driver once more for each case, alone
+ * (Parameters\Case = NAME), then appends the bug check the place recorded ("conformance: actual
+ * bug check ..."), which tools/conformance_results.py compares with the expectation. On Windows
+ * the launcher runs no case (a bug check stops the machine). */
+#define KMTEST_BUGCHECK_CASE 0x2u
 
 struct kmtest_group
 {
@@ -68,6 +75,16 @@ void *kmtest_routine(const WCHAR *name);
  * Debian's Wine 8.0 ntoskrnl.exe / hal.dll (their __wine_stub_* symbols), per architecture. */
 #define kmtest_builtin_stub(name) (winetest_set_location(__FILE__, __LINE__), kmtest_builtin_stub_(name))
 int kmtest_builtin_stub_(const char *name);
+
+/* In a bug-check case: the bug check the next call must end in, written to the results before the
+ * call. `checked` has bit i set when parameter i + 1 must be `p[i]`; the others are any value.
+ * Inside todo_wine the expectation is marked todo (Wine's builtin makes no such checks). */
+#define kmtest_expect_bugcheck (winetest_set_location(__FILE__, __LINE__), kmtest_expect_bugcheck_)
+void kmtest_expect_bugcheck_(ULONG code, unsigned checked, ULONG64 p1, ULONG64 p2, ULONG64 p3, ULONG64 p4);
+#define KMTEST_P1 0x1u
+#define KMTEST_P2 0x2u
+#define KMTEST_P3 0x4u
+#define KMTEST_P4 0x8u
 
 /* Runs fn(ctx, 0) .. fn(ctx, count - 1) on `count` system threads at once (at most
  * KMTEST_MAX_THREADS) and waits for them all; returns how many were started (a test checks that

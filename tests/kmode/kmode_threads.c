@@ -8,6 +8,9 @@
  */
 #include "kmode_test.h"
 
+/* ntifs.h's; not in ntddk.h. */
+NTSYSAPI NTSTATUS NTAPI ZwWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout);
+
 struct kmtest_thread
 {
     void (*fn)(void *ctx, unsigned index);

@@ -8,6 +8,9 @@
  */
 #include "kmode_test.h"
 
+/* Declared by ntifs.h only (an ntoskrnl.exe export since NT 4; kmode.spec). */
+NTSYSAPI NTSTATUS NTAPI ZwWaitForSingleObject(HANDLE handle, BOOLEAN alertable, PLARGE_INTEGER timeout);
+
 struct kmtest_thread
 {
     void (*fn)(void *ctx, unsigned index);

@@ -12,7 +12,12 @@ void kmtest_group_pool(void);
 void kmtest_group_pool_dispatch(void);
 void kmtest_group_lookaside(void);
 void kmtest_group_zone(void);
+void kmtest_group_interlocked(void);
 void kmtest_group_spin_lock(void);
+void kmtest_group_irql_cr8(void);
+void kmtest_group_hal(void);
+void kmtest_group_pool_threads(void);
+void kmtest_group_free_build(void);
 void kmtest_group_pool_misuse(void);
 extern const struct kmtest_group kmtest_pool_misuse_cases[];
 extern const unsigned kmtest_pool_misuse_case_count;
@@ -25,7 +30,14 @@ static const struct kmtest_group groups[] = {
     {"pool_dispatch", "pool.c", kmtest_group_pool_dispatch, DISPATCH_LEVEL, KMTEST_BUGCHECK_ON_FAILURE},
     {"lookaside", "lookaside.c", kmtest_group_lookaside, PASSIVE_LEVEL, 0},
     {"zone", "zone.c", kmtest_group_zone, PASSIVE_LEVEL, 0},
+    {"interlocked", "interlocked.c", kmtest_group_interlocked, PASSIVE_LEVEL, 0},
     {"spin_lock", "spin_lock.c", kmtest_group_spin_lock, PASSIVE_LEVEL, 0},
+    {"irql_cr8", "irql_cr8.c", kmtest_group_irql_cr8, PASSIVE_LEVEL, 0},
+    {"hal", "hal.c", kmtest_group_hal, PASSIVE_LEVEL, 0},
+    {"pool_threads", "pool_threads.c", kmtest_group_pool_threads, PASSIVE_LEVEL, 0},
+    /* Raising below the current IRQL, lowering above it, spin locks from HIGH_LEVEL: legal on a
+     * free build, a bug check with Driver Verifier on this driver or on a checked build. */
+    {"free_build", "free_build.c", kmtest_group_free_build, PASSIVE_LEVEL, KMTEST_BUGCHECK_ON_FAILURE},
     /* Misuse a free build lets pass; a wrong answer would be a bug check. */
     {"pool_misuse", "pool_misuse.c", kmtest_group_pool_misuse, PASSIVE_LEVEL, KMTEST_BUGCHECK_ON_FAILURE},
 };

@@ -393,13 +393,17 @@ int kmtest_builtin_stub_(const char *name)
 {
     static const char *const stubs[] = {
         "ExAllocatePoolWithTagPriority", "ExQueryPoolBlockSize", "ExExtendZone", "ExInterlockedExtendZone",
+        "ExInterlockedPushEntryList", "ExInterlockedPopEntryList", "ExInterlockedInsertHeadList",
+        "ExInterlockedInsertTailList", "ExInterlockedAddUlong", "ExInterlockedAddLargeInteger",
+        "KeRaiseIrqlToDpcLevel",   /* hal.dll's (x86_64: where MmGetSystemRoutineAddress finds it) */
 #ifdef _X86_
         "ExfInterlockedPushEntryList", "ExfInterlockedPopEntryList", "ExfInterlockedInsertHeadList",
-        "ExfInterlockedInsertTailList", "KefAcquireSpinLockAtDpcLevel", "KefReleaseSpinLockFromDpcLevel",
-        "KeRaiseIrqlToDpcLevel",   /* hal.dll */
-#else
-        "ExInterlockedPushEntryList", "ExInterlockedPopEntryList", "ExInterlockedInsertHeadList",
-        "ExInterlockedInsertTailList",
+        "ExfInterlockedInsertTailList", "ExfInterlockedAddUlong", "ExInterlockedAddLargeStatistic",
+        "ExfInterlockedCompareExchange64", "ExInterlockedCompareExchange64",
+        "KefAcquireSpinLockAtDpcLevel", "KefReleaseSpinLockFromDpcLevel",
+        /* hal.dll */
+        "KeRaiseIrql", "KeRaiseIrqlToSynchLevel", "KeAcquireSpinLockRaiseToSynch",
+        "KeAcquireInStackQueuedSpinLockRaiseToSynch", "KeStallExecutionProcessor",
 #endif
     };
     unsigned i;

@@ -8,8 +8,8 @@
  */
 #include "kmode_test.h"
 
-/* ntifs.h's; not in ntddk.h. */
-NTSYSAPI NTSTATUS NTAPI ZwWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout);
+/* Declared by ntifs.h only (an ntoskrnl.exe export since NT 4; kmode.spec). */
+NTSYSAPI NTSTATUS NTAPI ZwWaitForSingleObject(HANDLE handle, BOOLEAN alertable, PLARGE_INTEGER timeout);
 
 struct kmtest_thread
 {

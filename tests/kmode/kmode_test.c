@@ -396,6 +396,9 @@ int kmtest_builtin_stub_(const char *name)
 {
     static const char *const stubs[] = {
         "ExAllocatePoolWithTagPriority", "ExQueryPoolBlockSize", "ExExtendZone", "ExInterlockedExtendZone",
+        "ExAllocateFromPagedLookasideList", "ExFreeToPagedLookasideList", "PsChargePoolQuota",
+        "PsChargeProcessNonPagedPoolQuota", "PsChargeProcessPagedPoolQuota", "PsChargeProcessPoolQuota",
+        "PsReturnPoolQuota", "PsReturnProcessNonPagedPoolQuota", "PsReturnProcessPagedPoolQuota",
 #ifdef _X86_
         "ExfInterlockedPushEntryList", "ExfInterlockedPopEntryList", "ExfInterlockedInsertHeadList",
         "ExfInterlockedInsertTailList", "KefAcquireSpinLockAtDpcLevel", "KefReleaseSpinLockFromDpcLevel",

@@ -8,6 +8,9 @@
  */
 #include "kmode_test.h"
 
+/* ntifs.h's; ntddk.h does not declare it (an implicit declaration links to the wrong i386 name). */
+NTSYSAPI NTSTATUS NTAPI ZwWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout);
+
 struct kmtest_thread
 {
     void (*fn)(void *ctx, unsigned index);

@@ -2,7 +2,7 @@
 // a spin lock or fast mutex, which i386 Windows puts in the HAL (windows-behavior.md 1.6;
 // MinGW-w64 i386 libhal.a). A thin shell over the kernel's own core: the IRQL is ke/irql.h's
 // per-thread value, kept here (hal.dll is its owner; the i386 ntoskrnl.exe imports
-// KeGetCurrentIrql/KfRaiseIrql/KfLowerIrql from here, platform/hal_irql.cpp), the fast mutex
+// KeGetCurrentIrql/KfRaiseIrql/KfLowerIrql from here, ke/hal_irql.cpp), the fast mutex
 // protocol is ex/fast_mutex.h's, and misuse stops through the kernel's KeBugCheckEx
 // (hal/bugcheck.cpp). The spin lock word belongs to the kernel: the raising routines change the
 // IRQL here and take or release the word through ntoskrnl.exe's KefAcquireSpinLockAtDpcLevel /

@@ -263,7 +263,7 @@ do_status() {
     last_bug_checks
 }
 
-# The Minidump reports the module wrote (platform/crash_record.h): for each driver, the latest one
+# The Minidump reports the module wrote (exports/crash_record.h): for each driver, the latest one
 # says that the last run of its service ended in a bug check.
 last_bug_checks() {
     local dir=$prefix/drive_c/windows/Minidump report driver stop service seen=" "

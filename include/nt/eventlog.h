@@ -1,7 +1,7 @@
 // The classic Windows event log file (.evt: Windows NT 3.1 to Server 2003; the System log is
 // %SystemRoot%\system32\config\SysEvent.Evt), as Microsoft documents it ("Event Log File Format":
 // ELF_LOGFILE_HEADER, EVENTLOGRECORD, ELF_EOF_RECORD). All fields are little-endian and the same
-// on every architecture. The drop-in records each bug check there (platform/crash_record.cpp).
+// on every architecture. The drop-in records each bug check there (exports/crash_record.cpp).
 #ifndef NT_EVENTLOG_H
 #define NT_EVENTLOG_H
 

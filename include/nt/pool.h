@@ -58,6 +58,25 @@ inline constexpr ULONG POOL_TYPE_CACHE_ALIGNED_BIT = 0x4;
 inline constexpr ULONG POOL_TYPE_BASE_MASK = 0x7;
 inline constexpr ULONG POOL_TYPE_SESSION_BIT = 0x20;
 
+// Decoding a POOL_TYPE: the one reading the module, the driver host and poolmon share. The base
+// kind is bits 0-2; the other bits (session, NX, and the request modifiers below) never change it.
+// Odd kinds are paged, except DontUseThisType (3), which names no paged pool.
+constexpr ULONG pool_type_base(ULONG pool_type) { return pool_type & POOL_TYPE_BASE_MASK; }
+constexpr bool pool_type_is_paged(ULONG pool_type) {
+  return (pool_type_base(pool_type) & POOL_TYPE_PAGED_BIT) != 0 && pool_type_base(pool_type) != DontUseThisType;
+}
+constexpr bool pool_type_must_succeed(ULONG pool_type) {
+  return pool_type_base(pool_type) == NonPagedPoolMustSucceed || pool_type_base(pool_type) == NonPagedPoolCacheAlignedMustS;
+}
+constexpr bool pool_type_cache_aligned(ULONG pool_type) { return (pool_type & POOL_TYPE_CACHE_ALIGNED_BIT) != 0; }
+constexpr bool pool_type_session(ULONG pool_type) { return (pool_type & POOL_TYPE_SESSION_BIT) != 0; }
+static_assert(!pool_type_is_paged(DontUseThisType) && pool_type_is_paged(PagedPoolCacheAlignedSession) &&
+              !pool_type_is_paged(NonPagedPoolNx) && pool_type_must_succeed(NonPagedPoolMustSucceedSession));
+
+// The highest IRQL a pool block may be allocated or freed at: APC_LEVEL (1) for paged pool,
+// DISPATCH_LEVEL (2) for nonpaged (windows-behavior.md 3.1).
+constexpr KIRQL pool_max_irql(bool paged) { return paged ? 1 : 2; }
+
 // Bits a caller may OR into a POOL_TYPE argument (windows-behavior.md 3.2, 4.7).
 inline constexpr ULONG POOL_QUOTA_FAIL_INSTEAD_OF_RAISE = 0x8;
 inline constexpr ULONG POOL_RAISE_IF_ALLOCATION_FAILURE = 0x10;

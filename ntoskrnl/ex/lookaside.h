@@ -104,7 +104,8 @@ void remove(Registry& registry, GENERAL_LOOKASIDE_POOL& list, Kind kind);
 // Hands every cached block to the Free routine; the list stays usable.
 void flush(GENERAL_LOOKASIDE_POOL& list, Kind kind);
 
-// With the verifier on, the pool calls this before freeing [block, block + bytes): a live list
+// With the verifier on, the pool calls this (ex::pool::set_free_check, installed by
+// system_registry()) before freeing [block, block + bytes): a live list
 // inside it is 0xC4/0xCC (P2 list, P3 block, P4 size).
 void check_pool_free(const void* block, std::size_t bytes);
 

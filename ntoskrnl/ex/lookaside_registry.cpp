@@ -20,6 +20,7 @@
 #include <algorithm>
 
 #include "ex/lookaside.h"
+#include "ex/pool.h"
 
 namespace ex::lookaside {
 namespace {
@@ -174,7 +175,11 @@ void Registry::tuner_main(void* self) {
 
 Registry& system_registry() {
     // Constructed on first use (thread-safe local static), so a process without lists pays nothing.
-    static Registry registry(true);
+    static Registry registry = [] {
+        // The pool asks, before it frees a block, whether a list of this registry lies in it.
+        ex::pool::set_free_check(&check_pool_free);
+        return Registry(true);
+    }();
     return registry;
 }
 

@@ -28,21 +28,20 @@ struct TypeInfo {
     nt::ULONG header_type;   // the header's PoolType for a non-quota block: internal type + 1
 };
 inline TypeInfo classify(nt::ULONG pool_type) {
-    // Request modifiers that do not choose memory: quota-fail-instead-of-raise, raise, cold (a hint).
-    const nt::ULONG t =
-        pool_type & ~(nt::POOL_QUOTA_FAIL_INSTEAD_OF_RAISE | nt::POOL_RAISE_IF_ALLOCATION_FAILURE | nt::POOL_COLD_ALLOCATION);
-    const nt::ULONG base = t & nt::POOL_TYPE_BASE_MASK;
     TypeInfo info{};
-    info.paged = (base & nt::POOL_TYPE_PAGED_BIT) != 0 && base != 3;   // 3: DontUseThisType
-    info.must_succeed = base == 2 || base == 6;
-    info.cache_aligned = (base & nt::POOL_TYPE_CACHE_ALIGNED_BIT) != 0;
-    info.session = (t & nt::POOL_TYPE_SESSION_BIT) != 0;
-    info.arena = info.paged ? Arena::paged : (t & nt::POOL_NX_ALLOCATION) ? Arena::nonpaged_nx : Arena::nonpaged;
+    info.paged = nt::pool_type_is_paged(pool_type);
+    info.must_succeed = nt::pool_type_must_succeed(pool_type);
+    info.cache_aligned = nt::pool_type_cache_aligned(pool_type);
+    info.session = nt::pool_type_session(pool_type);
+    info.arena = info.paged ? Arena::paged : (pool_type & nt::POOL_NX_ALLOCATION) ? Arena::nonpaged_nx : Arena::nonpaged;
     // Stored as (internal type + 1), 0 meaning free (ReactOS expool.c; windows-behavior.md 3.2):
     // paged 1, cache aligned 4, session 32; the allocator adds quota 8.
     info.header_type = ((info.paged ? 1u : 0u) | (info.cache_aligned ? 4u : 0u) | (info.session ? 0x20u : 0u)) + 1;
     return info;
 }
+
+// Whether a pool routine may run at `irql` for this kind of pool (nt::pool_max_irql).
+inline bool irql_allowed(nt::KIRQL irql, bool paged) { return irql <= nt::pool_max_irql(paged); }
 
 struct Request {
     std::size_t bytes;
@@ -64,6 +63,15 @@ void* allocate(const Request& request, nt::NTSTATUS* failure = nullptr);
 // whoever frees it). One observer; nullptr removes it.
 using FreeObserver = void (*)(const void* block);
 void set_free_observer(FreeObserver observer);
+
+// Checks a block that passed the pool's own free checks (`bytes`: what its caller could use)
+// before it is freed: Driver Verifier's "no live lookaside list lies in it" (0xC4 / 0xCC), which
+// the lookaside registry installs when it comes into being (ex/lookaside.h), so that the pool
+// needs to know nothing of lookaside lists. The pool runs it when the verifier is on; special
+// pool (verifier memory) always. One check; nullptr removes it.
+using FreeCheck = void (*)(const void* block, std::size_t bytes);
+void set_free_check(FreeCheck check);
+void run_free_check(const void* block, std::size_t bytes);
 
 // Frees a block from any allocator. `tag` is what ExFreePoolWithTag was given (0 from
 // ExFreePool); blocks with a PROTECTED_POOL tag must be freed with exactly their tag. Bug checks

@@ -2,6 +2,8 @@
 // of the region) holds tag, type and size, and remembers freed blocks so that a second free is
 // recognised as such.
 #include "ex/pool_internal.h"
+#include "ex/pool_slack.h"
+#include "ke/bugcheck.h"
 
 namespace ex::pool::detail {
 namespace {
@@ -122,7 +124,36 @@ void* big_allocate(ex::pool::Arena which, std::size_t bytes, nt::ULONG tag, nt::
     head.quota = quota;
     for (std::size_t i = 1; i < pages; ++i) region.table[first + i].state.store(BigEntry::tail, std::memory_order_relaxed);
     head.state.store(BigEntry::head, std::memory_order_release);
+    // Below a page a caller gets exactly the bytes it asked for, and past a page the tail of the
+    // last page is not the caller's either: an overrun into it is found at free.
+    fill_slack(block + pages * page_size, pages * page_size - bytes, pages * page_size);
     return block;
+}
+
+BigBlock big_locate(ex::pool::Arena which, BigRegion& region, std::uintptr_t a) {
+    const auto pool_start = reinterpret_cast<std::uintptr_t>(region.base);
+    const std::size_t first = (a - pool_start) / page_size;
+    // The table outlives the blocks (also past the bump pointer, when the last run went back to
+    // the unused end), so a freed head is still recognised. No lock: the committed part only
+    // grows, and an entry is a head only while its block is live (so below the bump pointer).
+    if (first >= region.table_committed.load(std::memory_order_acquire)) not_a_block(which, a, pool_start);
+    BigEntry& entry = region.table[first];
+    const std::uint8_t state = entry.state.load(std::memory_order_acquire);
+    if (state == BigEntry::freed && a % page_size == 0) {
+        // A second free of a big block: the table remembers the first one.
+        ke::bug_check(ke::bugcheck_code::bad_pool_caller, 0x07, 0, 0, a);
+    }
+    if (state != BigEntry::head || a % page_size) not_a_block(which, a, pool_start);
+    const std::size_t end = std::size_t{entry.pages} * page_size;
+    check_slack(a, entry.bytes, reinterpret_cast<const std::uint8_t*>(a) + end, end - entry.bytes);
+    const BlockFacts facts{which, entry.tag, entry.pool_type - 1, entry.quota, end, end, end, entry.bytes};
+    return BigBlock{facts, first, &entry};
+}
+
+void big_mark_free(const BigBlock& b, void* block) {
+    std::uint8_t expected = BigEntry::head;
+    if (!b.entry->state.compare_exchange_strong(expected, BigEntry::freed, std::memory_order_acq_rel))
+        ke::bug_check(ke::bugcheck_code::bad_pool_caller, 0x07, 0, 0, reinterpret_cast<std::uintptr_t>(block));
 }
 
 void big_release(ex::pool::Arena which, std::size_t first) {

@@ -1,5 +1,8 @@
-// Internals of the pool shared by pool.cpp (entry points, checks, bug checks), pool_small.cpp
-// (blocks with a POOL_HEADER), pool_big.cpp (page-aligned blocks) and pool_tags.cpp.
+// Internals of the pool, one owner per part: pool.cpp (the entry points: dispatch to a tier and
+// the checks every block gets: IRQL, tag, quota), pool_space.cpp (the address space and its
+// set-up), pool_heaps.cpp (the thread-heap registry), pool_small.cpp and pool_small_block.cpp
+// (the small tier: pages of blocks with a POOL_HEADER, which only it formats and validates),
+// pool_big.cpp (the big tier: page-aligned blocks) and pool_tags.cpp (tag accounting).
 //
 // Address space: each arena reserves one region for small-block pages and one for big blocks,
 // so "is this ours, and what is it" is a range check plus a side-table lookup: a bad pointer is
@@ -13,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <variant>
 
 #include "ex/pool.h"
 #include "ex/spinlock.h"
@@ -220,9 +224,77 @@ void small_release(ThreadHeap& heap, PageInfo& page, void* body);
 // Gives the heap's empty pages back to their arenas (a thread ending does this too).
 void trim_empty_pages(ThreadHeap& heap);
 
-// Big blocks (pool_big.cpp).
+// ---- What a pointer is: the facts every tier reports about a live block ----
+struct BlockFacts {
+    ex::pool::Arena arena;
+    nt::ULONG tag;            // as allocated
+    nt::ULONG pool_type;      // the block's POOL_TYPE as its header (or big entry) holds it, less 1
+    bool quota;               // charged to the process
+    std::size_t block_bytes;  // what the block occupies (and what its quota charge was)
+    std::size_t usable_bytes; // what its caller may use (ExQueryPoolBlockSize)
+    std::size_t body_bytes;   // from the body to the block's end (what the verifier's free check covers)
+    std::size_t requested;
+};
+
+// A live small block, validated by small_locate.
+struct SmallBlock {
+    BlockFacts facts;
+    PageInfo* page;
+    nt::POOL_HEADER* header;
+    nt::ULONG header_word;    // the header's packed word as validated
+    void* billed;             // the process a quota block charged (and references), else nullptr
+};
+// A live big block, validated by big_locate.
+struct BigBlock {
+    BlockFacts facts;
+    std::size_t first;        // its head entry's index
+    BigEntry* entry;
+};
+// Another allocator's block (ex::pool::ForeignAllocator): only its owner is known.
+struct ForeignBlock {
+    void* owner;
+};
+using Located = std::variant<SmallBlock, BigBlock, ForeignBlock>;
+
+// ---- The small tier (pool_small_block.cpp): the only code that writes or reads a POOL_HEADER ----
+// (besides special pool, which lays its own).
+// Where a quota block names the process it charged: x64 Windows has the header's ProcessBilled;
+// i386 Windows (through Windows 7) adds a pointer slot to the request and keeps the EPROCESS in
+// the block's last pointer-sized slot, just before the next header (windows-behavior.md 3.1,
+// ReactOS expool.c and its kmtest). The slot is the pool's, not the caller's.
+inline constexpr std::size_t quota_slot_bytes = nt::is_64bit ? 0 : sizeof(void*);
+// What a charged small block occupies (header and process slot included); 0 if the request
+// with its slot is no small block (it is then served uncharged at its own size).
+inline std::size_t small_quota_block_bytes(std::size_t requested, bool cache_aligned) {
+    return requested <= SIZE_MAX - quota_slot_bytes ? small_block_bytes(requested + quota_slot_bytes, cache_aligned) : 0;
+}
+// Takes a free block of `block_bytes` and formats it for `requested` bytes: header (type, tag,
+// the process a quota block charged), slack pattern, process slot. nullptr when out of memory.
+void* small_allocate_block(ThreadHeap& heap, const TypeInfo& type, std::size_t requested, std::size_t block_bytes,
+                           nt::ULONG tag, bool quota, void* billed);
+// Validates a pointer into the small region of `which`: header, neighbours, slack, billed
+// process; bug checks on anything that is not a live block's body.
+SmallBlock small_locate(ex::pool::Arena which, SmallRegion& region, std::uintptr_t a);
+// Marks the header free: losing that race to another free of the block is a double free. The
+// block then goes back with small_release.
+void small_mark_free(const SmallBlock& b, void* block);
+
+// ---- The big tier (pool_big.cpp) ----
+// A block of whole pages for `bytes`, the tail of its last page filled with the slack pattern.
 void* big_allocate(ex::pool::Arena which, std::size_t bytes, nt::ULONG tag, nt::ULONG pool_type, bool quota);
-// Gives back the run whose head entry is `first` (already marked freed by the caller).
+// Validates a pointer into the big region of `which` (head of a live block, slack).
+BigBlock big_locate(ex::pool::Arena which, BigRegion& region, std::uintptr_t a);
+// Marks the block freed: a second free of it, or a lost race, is a double free.
+void big_mark_free(const BigBlock& b, void* block);
+// Gives back the run whose head entry is `first` (already marked freed).
 void big_release(ex::pool::Arena which, std::size_t first);
+
+// ---- Address space (pool_space.cpp) ----
+// 0xC2 / 0x41286 or 0x99: `a` lies in a region of `which` (starting at `pool_start`) but is no block.
+[[noreturn]] void not_a_block(ex::pool::Arena which, std::uintptr_t a, std::uintptr_t pool_start);
+
+// ---- The heap registry (pool_heaps.cpp) ----
+// Allocates the thread-heap TLS slot (initialize()); false if there is none.
+bool heap_registry_initialize();
 
 }  // namespace ex::pool::detail

@@ -3,7 +3,6 @@
 #include <atomic>
 #include <cstring>
 
-#include "ex/lookaside.h"
 #include "ex/pool_internal.h"
 #include "ke/bugcheck.h"
 #include "ke/irql.h"
@@ -145,7 +144,7 @@ void* allocate(const Request& r) {
     // With the verifier on, an allocation at a bad IRQL is 0xC1/0x30 (P1 IRQL, P2 pool type,
     // P3 bytes), as special pool reports it.
     const nt::KIRQL irql = ke::current_irql();
-    if (irql > (r.type.paged ? ke::apc_level : ke::dispatch_level))
+    if (!irql_allowed(irql, r.type.paged))
         corruption(irql, r.pool_type, r.bytes, 0x30);
     if (!ensure_region()) return nullptr;
     const std::size_t bytes = r.bytes ? r.bytes : 1;
@@ -167,7 +166,7 @@ void* allocate(const Request& r) {
         --region.live;
         return nullptr;
     }
-    if (r.quota && !ps::charge(ps::current_process(), r.type.paged ? ps::QuotaKind::paged : ps::QuotaKind::nonpaged,
+    if (r.quota && !ps::charge(ps::current_process(), ps::quota_kind(r.type.paged),
                                page_size)) {
         platform::decommit(page, page_size);
         SpinLockGuard guard(region.lock);
@@ -213,7 +212,7 @@ void free(void* block, nt::ULONG tag) {
     const bool paged = static_cast<ex::pool::Arena>(s.arena) == ex::pool::Arena::paged;
     const nt::KIRQL irql = ke::current_irql();
     // 0x31: free at a bad IRQL (P1 IRQL, P2 pool type, P3 the address).
-    if (s.state == Slot::live && irql > (paged ? ke::apc_level : ke::dispatch_level))
+    if (s.state == Slot::live && !irql_allowed(irql, paged))
         corruption(irql, s.pool_type, a, 0x31);
     // 0x20: freeing pool that is not allocated (never was, or already freed); P2 reserved, P3 0.
     if (s.state != Slot::live) corruption(a, 0, 0, 0x20);
@@ -236,7 +235,7 @@ void free(void* block, nt::ULONG tag) {
     for (std::uint8_t* p = body + s.bytes; p < body_end_limit(page); ++p)
         if (*p != fill_byte) corruption(a, reinterpret_cast<std::uintptr_t>(p), 0, 0x24);
     if ((s.tag & nt::PROTECTED_POOL) && tag != s.tag) ke::bug_check(bad_pool_caller, 0x0A, a, s.tag, tag);
-    ex::lookaside::check_pool_free(block, s.bytes);   // freeing memory that holds a live list (0xC4/0xCC)
+    run_free_check(block, s.bytes);   // freeing memory that holds a live list (0xC4/0xCC)
     {
         SpinLockGuard guard(region.lock);
         if (region.slots[slot].state != Slot::live) corruption(a, 0, 0, 0x20);   // lost a race with another free
@@ -244,7 +243,7 @@ void free(void* block, nt::ULONG tag) {
         --region.live;
     }
     platform::decommit(page, page_size);   // a use after free now faults
-    if (s.quota) ps::give_back(ps::current_process(), paged ? ps::QuotaKind::paged : ps::QuotaKind::nonpaged, page_size);
+    if (s.quota) ps::give_back(ps::current_process(), ps::quota_kind(paged), page_size);
     detail::count(detail::this_thread_heap().tags, s.tag, paged, true, s.bytes);
 }
 

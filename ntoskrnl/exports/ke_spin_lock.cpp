@@ -2,7 +2,7 @@
 // them (windows-behavior.md 1.6; spec/ntoskrnl.exe.spec). On i386 raising and lowering the IRQL
 // and the raising spin lock routines (KfAcquireSpinLock, KfReleaseSpinLock, KeGetCurrentIrql,
 // ...) are hal.dll's: the project's hal.dll (hal/), built on the same ke core, which also keeps
-// the IRQL this module checks (platform/hal_irql.cpp). Wine's builtin hal.dll, if loaded instead,
+// the IRQL this module checks (ke/hal_irql.cpp). Wine's builtin hal.dll, if loaded instead,
 // forwards its spin locks to KeAcquireSpinLockAtDpcLevel / KeReleaseSpinLockFromDpcLevel below.
 #include "ex/fast_mutex.h"
 #include "exports/abi.h"

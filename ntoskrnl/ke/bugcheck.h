@@ -46,7 +46,7 @@ std::size_t format_bugcheck(char* buf, std::size_t capacity, nt::ULONG code, nt:
                             nt::ULONG_PTR p3, nt::ULONG_PTR p4);
 
 // What a bug check leaves behind besides the STOP line: a recorder (in the drop-in, the Minidump
-// report and the event log entry, platform/crash_record.h) is called once, on the bug-checking
+// report and the event log entry, exports/crash_record.h) is called once, on the bug-checking
 // thread, after KiBugCheckData is filled and before the process ends. It must not use the pool.
 struct BugCheckRecord {
     nt::ULONG code;

@@ -1,5 +1,7 @@
 #include "ke/cr8_emulation.h"
 
+#include "ke/irql.h"
+
 namespace ke::cr8 {
 
 // Encoding (Intel SDM vol. 2, "MOV—Move to/from Control Registers"; AMD APM vol. 3, "MOV(CRn)"):
@@ -29,6 +31,15 @@ std::optional<nt::KIRQL> apply(const Access& access, const RegisterFile& regs, n
     if (access.write) return static_cast<nt::KIRQL>(reg & 0xF);
     reg = current;
     return std::nullopt;
+}
+
+std::size_t emulate_fault(const std::uint8_t* code, std::size_t available, std::uint64_t* const (&registers)[16]) {
+    const auto access = decode(code, available);
+    if (!access) return 0;
+    RegisterFile regs;
+    for (int i = 0; i < 16; ++i) regs.gpr[i] = registers[i];
+    if (const auto irql = apply(*access, regs, current_irql())) set_irql(*irql);
+    return access->length;
 }
 
 }  // namespace ke::cr8

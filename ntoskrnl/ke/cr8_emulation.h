@@ -41,4 +41,10 @@ struct RegisterFile {
 // KeLowerIrql/KfRaiseIrql call and cannot bug check).
 std::optional<nt::KIRQL> apply(const Access& access, const RegisterFile& regs, nt::KIRQL current);
 
+// The fault handler the module installs with platform (platform::install_instruction_fault_handler):
+// decodes the faulting instruction and carries a CR8 access out on the thread's emulated IRQL
+// (ke/irql.h), which the module's exports read and write, so the inlines and the exports agree.
+// Returns the instruction's length, or 0 if it is no CR8 access.
+std::size_t emulate_fault(const std::uint8_t* code, std::size_t available, std::uint64_t* const (&registers)[16]);
+
 }  // namespace ke::cr8

@@ -21,7 +21,7 @@ inline constexpr nt::KIRQL synch_level = nt::is_64bit ? 12 : 27;
 
 // Who keeps the IRQL. On i386 Windows the HAL does: KeGetCurrentIrql, KfRaiseIrql and KfLowerIrql
 // are hal.dll exports that the kernel itself imports (MinGW-w64 i386 libhal.a; windows-behavior.md
-// 1.6). The i386 module binds these to the project's hal.dll at load (platform/hal_irql.cpp), so a
+// 1.6). The i386 module binds these to the project's hal.dll at load (ke/hal_irql.cpp), so a
 // driver raising through hal.dll and the pool checking through here see one IRQL. Unbound (x86_64,
 // the host build, and hal.dll itself), the IRQL is this module's own thread-local value.
 struct IrqlOwner {
@@ -36,6 +36,10 @@ extern std::atomic<const IrqlOwner*> irql_owner;
 // returning 0, like Wine's i386 hal.dll, fails this). Returns false and leaves the IRQL unbound
 // otherwise. Called once, at load, before any driver runs on the calling thread.
 bool bind_irql_owner(const IrqlOwner* owner);
+#if defined(_WIN32) && defined(__i386__)
+// The i386 module: binds the IRQL to hal.dll's (ke/hal_irql.cpp), or warns and keeps its own.
+void bind_hal_irql();
+#endif
 
 // Thread-local slot holding (IRQL + 1), so that a thread that never set one reads PASSIVE_LEVEL;
 // -1 until initialize_irql() (no thread can have raised its IRQL before then).

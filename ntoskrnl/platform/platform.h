@@ -93,10 +93,15 @@ inline bool read_pointer_guarded(const void* address, std::uintptr_t* value) {
 void install_fault_handlers();
 // Puts the module's vectored handler first again (after another module added one first). Win32.
 void keep_fault_handlers_first();
-#if defined(__i386__)
-// Binds the IRQL to hal.dll's (platform/hal_irql.cpp), or warns and keeps the module's own.
-void bind_hal_irql();
-#endif
+// Faulting instructions the kernel emulates (x86_64: a driver's `mov` to or from CR8, which ke
+// carries out on its IRQL, ke/cr8_emulation.h). The handler the vectored handler calls gets the
+// bytes at the instruction pointer (as many as are readable, up to instruction_bytes) and the
+// thread's general registers by encoded register number; it returns the length of the
+// instruction it carried out, or 0 for one it does not emulate. One handler, installed at load.
+inline constexpr std::size_t instruction_bytes = 16;
+using InstructionFaultHandler = std::size_t (*)(const std::uint8_t* code, std::size_t available,
+                                                std::uint64_t* const (&registers)[16]);
+void install_instruction_fault_handler(InstructionFaultHandler handler);
 #else
 bool read_pointer_guarded(const void* address, std::uintptr_t* value);
 #endif

@@ -7,8 +7,6 @@
 
 #include <atomic>
 
-#include "ke/cr8_emulation.h"
-#include "ke/irql.h"
 #include "platform/platform.h"
 
 extern "C" {
@@ -327,26 +325,27 @@ std::size_t read_code_bytes(std::uintptr_t address, std::uint8_t* out, std::size
     return got;
 }
 
-// A driver's `mov %cr8, reg` / `mov reg, %cr8` (the x64 DDK's IRQL inlines, MSVC's
-// __readcr8/__writecr8): privileged, so user mode refuses it. x86_64 Wine reports it as
-// EXCEPTION_PRIV_INSTRUCTION (measured); an access violation or an illegal instruction is decoded
-// too (Wine's own ntoskrnl.exe emulates on privileged instructions and access violations alike):
-// the bytes at the instruction pointer decide. Carried out on the emulated IRQL (ke/irql.h),
-// which the module's exports read and write, so the inlines and the exports agree.
-bool emulate_cr8_access(EXCEPTION_POINTERS* info) {
+// A faulting instruction the kernel may emulate (install_instruction_fault_handler): x86_64
+// Wine reports a driver's privileged `mov %cr8, reg` as EXCEPTION_PRIV_INSTRUCTION (measured); an
+// access violation or an illegal instruction is offered too (Wine's own ntoskrnl.exe emulates on
+// privileged instructions and access violations alike): the bytes at the instruction pointer decide.
+std::atomic<platform::InstructionFaultHandler> instruction_handler{nullptr};
+
+bool emulate_instruction(EXCEPTION_POINTERS* info) {
     const DWORD code = info->ExceptionRecord->ExceptionCode;
     if (code != EXCEPTION_PRIV_INSTRUCTION && code != EXCEPTION_ACCESS_VIOLATION && code != EXCEPTION_ILLEGAL_INSTRUCTION)
         return false;
+    const platform::InstructionFaultHandler handler = instruction_handler.load(std::memory_order_acquire);
+    if (!handler) return false;
     CONTEXT* c = info->ContextRecord;
-    std::uint8_t bytes[ke::cr8::max_length];
+    std::uint8_t bytes[platform::instruction_bytes];
     const std::size_t got = read_code_bytes(static_cast<std::uintptr_t>(c->Rip), bytes, sizeof(bytes));
-    const auto access = ke::cr8::decode(bytes, got);
-    if (!access) return false;
     // CONTEXT's general registers by encoded register number.
-    const ke::cr8::RegisterFile regs{{&c->Rax, &c->Rcx, &c->Rdx, &c->Rbx, &c->Rsp, &c->Rbp, &c->Rsi, &c->Rdi, &c->R8,
-                                      &c->R9, &c->R10, &c->R11, &c->R12, &c->R13, &c->R14, &c->R15}};
-    if (const auto irql = ke::cr8::apply(*access, regs, ke::current_irql())) ke::set_irql(*irql);
-    c->Rip += access->length;
+    std::uint64_t* const regs[16] = {&c->Rax, &c->Rcx, &c->Rdx, &c->Rbx, &c->Rsp, &c->Rbp, &c->Rsi, &c->Rdi,
+                                     &c->R8,  &c->R9,  &c->R10, &c->R11, &c->R12, &c->R13, &c->R14, &c->R15};
+    const std::size_t length = handler(bytes, got, regs);
+    if (!length) return false;
+    c->Rip += length;
     return true;
 }
 #endif
@@ -365,7 +364,7 @@ bool special_pool_fault(EXCEPTION_POINTERS* info) {
 LONG CALLBACK dispatch_exception(EXCEPTION_POINTERS* info) {
     if (resume_guarded_read(info)) return EXCEPTION_CONTINUE_EXECUTION;
 #if defined(__x86_64__)
-    if (emulate_cr8_access(info)) return EXCEPTION_CONTINUE_EXECUTION;
+    if (emulate_instruction(info)) return EXCEPTION_CONTINUE_EXECUTION;
 #endif
     if (special_pool_fault(info)) return EXCEPTION_CONTINUE_EXECUTION;   // not reached: it bug checks
     return EXCEPTION_CONTINUE_SEARCH;
@@ -391,6 +390,14 @@ void install_fault_handlers() {
     }
     // First among vectored handlers: a driver's CR8 access must not reach anyone else's.
     dispatcher_handle = AddVectoredExceptionHandler(1, dispatch_exception);
+}
+
+void install_instruction_fault_handler(InstructionFaultHandler handler) {
+#if defined(__x86_64__)
+    instruction_handler.store(handler, std::memory_order_release);
+#else
+    (void)handler;   // i386 drivers raise the IRQL through hal.dll: no instruction to emulate
+#endif
 }
 
 void keep_fault_handlers_first() {

@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "nt/ob_layouts.h"
+#include "nt/pool.h"
 #include "nt/types.h"
 
 namespace ps {
@@ -97,8 +98,9 @@ inline constexpr std::uint64_t limit_from_megabytes(std::uint32_t megabytes) {
 // Reads the registry limits into the current process (module initialisation).
 void initialize_limits();
 
-inline QuotaKind kind_of_pool_type(nt::ULONG pool_type) {
-    return (pool_type & 1) ? QuotaKind::paged : QuotaKind::nonpaged;   // the base type's paged bit
-}
+// The quota a block of paged or nonpaged pool is charged to: the one mapping the pool, special
+// pool and the PsCharge*/PsReturn* exports use.
+constexpr QuotaKind quota_kind(bool paged) { return paged ? QuotaKind::paged : QuotaKind::nonpaged; }
+inline QuotaKind kind_of_pool_type(nt::ULONG pool_type) { return quota_kind(nt::pool_type_is_paged(pool_type)); }
 
 }  // namespace ps

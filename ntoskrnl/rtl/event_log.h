@@ -1,5 +1,5 @@
 // Writing and reading the classic event log file (include/nt/eventlog.h). One owner of the format:
-// the drop-in appends its bug check records with append_event (platform/crash_record.cpp); the
+// the drop-in appends its bug check records with append_event (exports/crash_record.cpp); the
 // tools and tests read them back with for_each_event (tools/eventlog). Portable, unit-tested.
 #pragma once
 

@@ -106,7 +106,7 @@ void* allocate(const ex::pool::Request& r, nt::NTSTATUS* failure, void* context)
     auto& d = *static_cast<VerifiedDriver*>(context);
     const nt::KIRQL irql = ke::current_irql();
     if (r.bytes == 0) ke::bug_check(verifier_violation, 0x00, irql, r.pool_type, 0);
-    if (irql > (r.type.paged ? ke::apc_level : ke::dispatch_level))
+    if (!ex::pool::irql_allowed(irql, r.type.paged))
         ke::bug_check(verifier_violation, r.type.paged ? 0x01 : 0x02, irql, r.pool_type, r.bytes);
     void* block = nullptr;
     if ((d.options & option::special_pool) && !r.type.must_succeed && ex::pool::special::eligible(r.bytes, r.type.cache_aligned))
@@ -121,7 +121,7 @@ void free(void* block, nt::ULONG tag) {
         const ex::pool::BlockInfo info = ex::pool::query(block);
         const bool paged = info.arena == ex::pool::Arena::paged;
         const nt::KIRQL irql = ke::current_irql();
-        if (irql > (paged ? ke::apc_level : ke::dispatch_level))
+        if (!ex::pool::irql_allowed(irql, paged))
             ke::bug_check(verifier_violation, paged ? 0x11 : 0x12, irql, paged ? 1 : 0, reinterpret_cast<nt::ULONG_PTR>(block));
         // Vista+: freeing pool that holds a live lookaside list (0xC4 / 0xCC).
         ex::lookaside::check_pool_free(block, info.usable_bytes);

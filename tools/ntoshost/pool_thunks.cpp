@@ -19,10 +19,6 @@ using nt::ULONG64;
 // ExAllocatePool and ExAllocatePoolWithQuota count under 'None' (ex::pool::tag_none).
 constexpr ULONG tag_none = 0x656E6F4E;
 
-bool type_is_paged(ULONG pool_type) {
-    const ULONG base = pool_type & 0x7;   // session, NX, quota, raise and cold bits choose no pool kind
-    return (base & 1) != 0 && base != 3;
-}
 
 void* real_ExAllocatePool;
 void* real_ExAllocatePoolWithTag;
@@ -43,7 +39,7 @@ F* fn(void* p) {
 // `caller` (the thunk's return address) says whose pool use it is: the driver's or one of its
 // export drivers'.
 void* legacy(void* p, ULONG type, SIZE_T bytes, ULONG tag, const char* routine, const void* caller) {
-    if (p) record_alloc(p, tag, type_is_paged(type), type, bytes, routine, caller);
+    if (p) record_alloc(p, tag, nt::pool_type_is_paged(type), type, bytes, routine, caller);
     return p;
 }
 

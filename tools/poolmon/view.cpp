@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <tuple>
 
+#include "nt/pool.h"
+
 namespace poolmon {
 namespace {
 
@@ -272,10 +274,7 @@ std::string format_table(const std::vector<Row>& shown, const Options& options, 
     return text;
 }
 
-bool lookaside_paged(std::uint32_t type) {
-    const std::uint32_t base = type & 0x7;   // POOL_TYPE_BASE_MASK; 3 is DontUseThisType
-    return (base & 1) != 0 && base != 3;
-}
+bool lookaside_paged(std::uint32_t type) { return nt::pool_type_is_paged(type); }
 
 std::vector<poolmon_protocol::LookasideRecord> select_lookasides(
     const std::vector<poolmon_protocol::LookasideRecord>& lists, const Options& options) {

@@ -12,8 +12,8 @@
 // Module only; active in winedevice.exe processes.
 #pragma once
 
-namespace platform {
+namespace exports {
 
 void install_crash_record();
 
-}  // namespace platform
+}  // namespace exports

@@ -1,4 +1,4 @@
-#include "platform/crash_record.h"
+#include "exports/crash_record.h"
 
 #include <windows.h>
 
@@ -13,7 +13,8 @@
 #include "rtl/event_log.h"
 #include "vf/driver_verifier.h"
 
-namespace platform {
+namespace exports {
+using namespace ::platform;   // module glue over the platform services
 namespace {
 
 // A bounded text buffer (no pool, no C++ allocation: the system is stopping).
@@ -249,4 +250,4 @@ void install_crash_record() {
     if (in_winedevice()) ke::set_bug_check_recorder(&record);
 }
 
-}  // namespace platform
+}  // namespace exports

@@ -4,11 +4,13 @@
 #include <windows.h>
 
 #include "ex/pool.h"
+#include "exports/crash_record.h"
+#include "ke/cr8_emulation.h"
+#include "ke/irql.h"
 #include "exports/data_exports.h"
 #include "vf/verifier.h"
 #include "mm/system_size.h"
 #include "ps/quota.h"
-#include "platform/crash_record.h"
 #include "platform/image_notify.h"
 #include "platform/platform.h"
 #include "platform/poolmon_server.h"
@@ -19,7 +21,7 @@ extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
     case DLL_PROCESS_ATTACH:
 #if defined(__i386__)
         // First: everything after may check the IRQL. hal.dll (imported) is initialised already.
-        platform::bind_hal_irql();
+        ke::bind_hal_irql();
 #endif
         // The data exports that describe the machine (KeNumberProcessors, the Mm address limits,
         // the Nls code pages), before any driver can read them.
@@ -34,7 +36,9 @@ extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
             platform::write_stderr(
                 "ntoskrnl.exe: warning: wine_ntoskrnl.dll (Wine's builtin ntoskrnl.exe, which serves the routines "
                 "the project does not implement) is not next to the module; those routines cannot be bound.\n");
-        // Before any driver can pop an SList: the pop hazard's fault handler (ex/slist.h).
+        // Before any driver can pop an SList: the pop hazard's fault handler (ex/slist.h); and
+        // before any driver touches CR8 (x86_64): ke's emulation of it.
+        platform::install_instruction_fault_handler(&ke::cr8::emulate_fault);
         platform::install_fault_handlers();
         // Wine's builtin's DllMain may run after this one and put its handler first; before each
         // driver image runs, the module's takes first place again (its CR8 emulation is the IRQL).
@@ -46,7 +50,7 @@ extern "C" BOOL WINAPI DllMain(HINSTANCE, DWORD reason, LPVOID) {
         vf::enabled();
         vf::install_driver_verifier();
         // In winedevice.exe a bug check leaves a Minidump report and an event log record.
-        platform::install_crash_record();
+        exports::install_crash_record();
         // In winedevice.exe only: the pipe poolmon.exe reads this process's pool through.
         platform::start_poolmon_server();
         break;

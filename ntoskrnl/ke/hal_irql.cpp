@@ -17,15 +17,15 @@ __declspec(dllimport) nt::KIRQL NT_FASTCALL KfRaiseIrql(nt::KIRQL irql);
 __declspec(dllimport) void NT_FASTCALL KfLowerIrql(nt::KIRQL irql);
 }
 
-namespace platform {
+namespace ke {
 
 void bind_hal_irql() {
-    static const ke::IrqlOwner hal{KeGetCurrentIrql, KfRaiseIrql, KfLowerIrql};
-    if (ke::bind_irql_owner(&hal)) return;
-    write_stderr(
+    static const IrqlOwner hal{KeGetCurrentIrql, KfRaiseIrql, KfLowerIrql};
+    if (bind_irql_owner(&hal)) return;
+    platform::write_stderr(
         "ntoskrnl.exe: warning: the hal.dll loaded with this module does not keep an IRQL (Wine's builtin "
         "hal.dll?); using ntoskrnl.exe's own IRQL, which drivers raising it through hal.dll do not change. "
         "Put the project's hal.dll next to ntoskrnl.exe and set WINEDLLOVERRIDES=hal.dll=n.\n");
 }
 
-}  // namespace platform
+}  // namespace ke

@@ -18,7 +18,8 @@
 # case's expectation by conformance_results.py. Windows:
 # tools/conformance-windows.ps1 (README "Conformance tests").
 # Environment: CONFORMANCE_DRIVER (another conformance.sys), CONFORMANCE_GROUPS (Parameters\Groups),
-# WINETEST_REPORT_SUCCESS=1 (print passing checks too).
+# WINETEST_REPORT_SUCCESS=1 (print passing checks too), CONFORMANCE_KEEP=1 (keep the work
+# directory with each run's results, for debugging; its path is left in /tmp).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -125,7 +126,7 @@ wait_state() { local i; for ((i = 0; i < $2 * 2; i++)); do [ "$(state)" = "$1" ]
 "$WINE_LOADER" cmd /c "ping -n 900 127.0.0.1 >nul" </dev/null >/dev/null 2>&1 &
 keepalive=$!
 "$WINE_LOADER" cmd /c exit </dev/null >/dev/null 2>&1
-trap 'kill $keepalive 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $keepalive 2>/dev/null; [ -n "${CONFORMANCE_KEEP:-}" ] || rm -rf "$work"' EXIT
 
 unix_results=$prefix/drive_c/windows/temp/conformance-results.txt
 mkdir -p "$(dirname "$unix_results")"

@@ -10,7 +10,15 @@
 void kmtest_group_place(void);
 void kmtest_group_pool(void);
 void kmtest_group_pool_dispatch(void);
+void kmtest_group_pool_flags(void);
+void kmtest_group_pool_tags(void);
+void kmtest_group_mm_system_size(void);
+void kmtest_group_ps_quota(void);
+void kmtest_group_mixed_objects(void);
 void kmtest_group_lookaside(void);
+#ifdef _X86_
+void kmtest_group_lookaside_win2k(void);
+#endif
 void kmtest_group_zone(void);
 void kmtest_group_interlocked(void);
 void kmtest_group_spin_lock(void);
@@ -28,7 +36,17 @@ static const struct kmtest_group groups[] = {
     /* Nonpaged pool at DISPATCH_LEVEL is legal on Windows; a kernel that wrongly tells the IRQL,
      * or serves the request from pageable memory, stops the system (IRQL_NOT_LESS_OR_EQUAL). */
     {"pool_dispatch", "pool.c", kmtest_group_pool_dispatch, DISPATCH_LEVEL, KMTEST_BUGCHECK_ON_FAILURE},
+    {"pool_flags", "pool_flags.c", kmtest_group_pool_flags, PASSIVE_LEVEL, 0},
+    {"pool_tags", "pool_tags.c", kmtest_group_pool_tags, PASSIVE_LEVEL, 0},
+    {"mm_system_size", "mm_system_size.c", kmtest_group_mm_system_size, PASSIVE_LEVEL, 0},
+    {"ps_quota", "ps_quota.c", kmtest_group_ps_quota, PASSIVE_LEVEL, 0},
+    {"mixed_objects", "mixed_objects.c", kmtest_group_mixed_objects, PASSIVE_LEVEL, 0},
     {"lookaside", "lookaside.c", kmtest_group_lookaside, PASSIVE_LEVEL, 0},
+#ifdef _X86_
+    /* The same source as a Windows 2000 DDK driver (_WIN2K_COMPAT_SLIST_USAGE: the NPaged inlines
+     * go through ExInterlockedPop/PushEntrySList, the paged ones are imports). */
+    {"lookaside_win2k", "lookaside.c", kmtest_group_lookaside_win2k, PASSIVE_LEVEL, 0},
+#endif
     {"zone", "zone.c", kmtest_group_zone, PASSIVE_LEVEL, 0},
     {"interlocked", "interlocked.c", kmtest_group_interlocked, PASSIVE_LEVEL, 0},
     {"spin_lock", "spin_lock.c", kmtest_group_spin_lock, PASSIVE_LEVEL, 0},

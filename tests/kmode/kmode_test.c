@@ -396,6 +396,9 @@ int kmtest_builtin_stub_(const char *name)
         "ExInterlockedPushEntryList", "ExInterlockedPopEntryList", "ExInterlockedInsertHeadList",
         "ExInterlockedInsertTailList", "ExInterlockedAddUlong", "ExInterlockedAddLargeInteger",
         "KeRaiseIrqlToDpcLevel",   /* hal.dll's (x86_64: where MmGetSystemRoutineAddress finds it) */
+        "ExAllocateFromPagedLookasideList", "ExFreeToPagedLookasideList", "PsChargePoolQuota",
+        "PsChargeProcessNonPagedPoolQuota", "PsChargeProcessPagedPoolQuota", "PsChargeProcessPoolQuota",
+        "PsReturnPoolQuota", "PsReturnProcessNonPagedPoolQuota", "PsReturnProcessPagedPoolQuota",
 #ifdef _X86_
         "ExfInterlockedPushEntryList", "ExfInterlockedPopEntryList", "ExfInterlockedInsertHeadList",
         "ExfInterlockedInsertTailList", "ExfInterlockedAddUlong", "ExInterlockedAddLargeStatistic",

@@ -8,8 +8,8 @@
  */
 #include "kmode_test.h"
 
-/* Declared by ntifs.h only (an ntoskrnl.exe export since NT 4; kmode.spec). */
-NTSYSAPI NTSTATUS NTAPI ZwWaitForSingleObject(HANDLE handle, BOOLEAN alertable, PLARGE_INTEGER timeout);
+/* ntifs.h's; ntddk.h does not declare it (an implicit declaration links to the wrong i386 name). */
+NTSYSAPI NTSTATUS NTAPI ZwWaitForSingleObject(HANDLE Handle, BOOLEAN Alertable, PLARGE_INTEGER Timeout);
 
 struct kmtest_thread
 {

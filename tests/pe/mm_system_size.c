@@ -1,6 +1,10 @@
 /*
  * MmQuerySystemSize and MmIsThisAnNtAsSystem, called the way a driver calls them (driver_side.c,
- * built against <ddk/ntddk.h>, linked against the project's libntoskrnl.a).
+ * built against <ddk/ntddk.h>, linked against the project's libntoskrnl.a). The answers on
+ * several threads moved to the kernel-mode conformance driver (tests/kmode/mm_system_size.c, which
+ * also checks the answers against the registry); what stays cannot run in a driver: the binding of
+ * a user-mode program's imports, and the answers in the server prefix (the driver runs only in the
+ * drop-in and plain workstation prefixes).
  *
  * Usage: mm_system_size [workstation|server]
  *   The argument states what product type the Wine prefix was given by the test fixture; the
@@ -69,16 +73,6 @@ static void test_binding(void)
     }
 }
 
-static DWORD WINAPI query_thread(void *arg)
-{
-    LONG *mismatches = arg;
-    int i, first = driver_query_system_size(), first_as = driver_is_nt_as_system();
-    for (i = 0; i < 1000; i++)
-        if (driver_query_system_size() != first || driver_is_nt_as_system() != first_as)
-            InterlockedIncrement(mismatches);
-    return first | (first_as << 8);
-}
-
 static void test_answers(const char *fixture_product)
 {
     MEMORYSTATUSEX ms;
@@ -111,24 +105,6 @@ static void test_answers(const char *fixture_product)
              ms.ullTotalPhys >> 20);
 }
 
-static void test_stable_across_threads(void)
-{
-    HANDLE threads[4];
-    LONG mismatches = 0;
-    DWORD code, expected = driver_query_system_size() | (driver_is_nt_as_system() << 8);
-    int i;
-
-    for (i = 0; i < 4; i++) threads[i] = CreateThread(NULL, 0, query_thread, &mismatches, 0, NULL);
-    WaitForMultipleObjects(4, threads, TRUE, INFINITE);
-    for (i = 0; i < 4; i++)
-    {
-        GetExitCodeThread(threads[i], &code);
-        ok(code == expected, "thread %d saw %#lx, main thread %#lx\n", i, code, expected);
-        CloseHandle(threads[i]);
-    }
-    ok(mismatches == 0, "answers changed between calls %ld times\n", mismatches);
-}
-
 START_TEST(mm_system_size)
 {
     char **argv;
@@ -142,5 +118,4 @@ START_TEST(mm_system_size)
     }
     test_binding();
     test_answers(fixture_product);
-    test_stable_across_threads();
 }

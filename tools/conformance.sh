@@ -103,7 +103,7 @@ if [ "$place" = dropin ]; then
     [ -d "$prefix/.ntoskrnl-dropin" ] || { echo "conformance: $prefix has no drop-in (tools/dropin.sh install $prefix)" >&2; exit 1; }
 else
     prefix=$(realpath -m "${CONFORMANCE_PREFIX:-$root/build/pe-$arch/wineprefix/conformance-builtin}")
-    export WINEPREFIX=$prefix WINEDEBUG=-all
+    export WINEPREFIX=$prefix WINEDEBUG=${CONFORMANCE_WINEDEBUG:--all}
     if [ ! -d "$prefix/drive_c/windows" ]; then
         if [ -n "${CONFORMANCE_TEMPLATE:-}" ]; then
             "$root/cmake/wine-prefix.sh" "$arch" "$prefix" WinNt "$CONFORMANCE_TEMPLATE" >/dev/null || exit 1
@@ -119,6 +119,17 @@ service=Conformance
 wine_() { "$WINE_LOADER" "$@" </dev/null 2>&1 | tr -d '\r'; }
 state() { local s; s=$(wine_ sc query "$service" | awk '/STATE/ {print $4}'); echo "${s:-NONE}"; }
 wait_state() { local i; for ((i = 0; i < $2 * 2; i++)); do [ "$(state)" = "$1" ] && return 0; sleep 0.5; done; return 1; }
+
+# DriverEntry runs every group before it returns, which takes longer than the 10 s Wine's
+# services.exe waits by default for a service to answer its start command (ERROR_SERVICE_REQUEST_TIMEOUT,
+# 1053). Wine reads that wait from Control\ServicesPipeTimeout (ms) when services.exe starts, as
+# Windows does, but as a REG_SZ (Wine 8.0 programs/services/services.c, load_registry_parameters;
+# Windows has a REG_DWORD), so it is set before the first process of this run starts services.exe.
+# (Output to /dev/null, not a pipe: the services this first process starts would hold a pipe open.
+# The wineserver then ends with its last process and saves the registry.)
+"$WINE_LOADER" reg add 'HKLM\System\CurrentControlSet\Control' /v ServicesPipeTimeout /t REG_SZ /d 600000 /f \
+    </dev/null >/dev/null 2>&1
+"$WINESERVER" -w
 
 # As tests/drivers/run_zone_service.sh: a user process keeps the wineserver (and the service's
 # winedevice.exe) up, and the first process of the prefix has its output on /dev/null, so that

@@ -417,6 +417,8 @@ static void test_depth_tuning(void)
     static void *held[64];
     void *list = create(LD_NPAGED, 0, 0, 0, 64, MEMTAG('L', 'k', 'B', 'r'), 0, NULL);
     ULONG64 start = now(), window = start;
+    /* Wine's builtin has no tuner (Depth stays 4 and every window misses 94 %): 4 s show that. */
+    const ULONG64 limit = kmtest_wine_builtin() ? 40000000ull : 150000000ull;
     ULONG allocs0 = 0, misses0 = 0;
     GENERAL_LOOKASIDE *v;
     int settled = 0, seconds = 0, i;
@@ -425,7 +427,7 @@ static void test_depth_tuning(void)
     if (!list) { ok(0, "no list\n"); return; }
     ok(start != 0, "no system time\n");
     v = fields(list);
-    while (!settled && now() - start < 150000000ull)
+    while (!settled && now() - start < limit)
     {
         for (i = 0; i < 64; i++) held[i] = alloc(list, LD_NPAGED);
         for (i = 0; i < 64; i++) release(list, LD_NPAGED, held[i]);

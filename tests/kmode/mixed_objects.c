@@ -172,7 +172,6 @@ static void test_created_driver_object(void)
     }
     init_expected = created_driver_init;
     status = create_driver(&name, created_driver_init);
-    todo_wine_if(kmtest_wine_builtin())
     ok(status == STATUS_SUCCESS && init_ok, "IoCreateDriver %#lx, init %s\n", status,
        init_type_seen == -1 ? "not called" : init_ok ? "saw the object" : "saw a wrong object");
     todo_wine_if(kmtest_wine_builtin())

@@ -288,7 +288,13 @@ Bound resolve(const pe::ImportSlot& s, const Options& o, const std::string& impo
                 return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (Wine builtin, C runtime)"};
         // Forwarded to Wine's builtin: bound, through the module's forwarder, with --wine-fallback.
         if (e && o.wine_fallback)
-            if (FARPROC p = export_of(project_ntoskrnl, s)) return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (Wine builtin)"};
+            if (FARPROC p = export_of(project_ntoskrnl, s)) {
+                if (const Interposed* t = find_lookup_interposed(e->name.c_str()); t && importer.empty()) {
+                    *t->real = reinterpret_cast<void*>(p);
+                    return {addr(t->thunk), "ntoskrnl.exe (Wine builtin, tracked lookups)"};
+                }
+                return {addr(reinterpret_cast<void*>(p)), "ntoskrnl.exe (Wine builtin)"};
+            }
         *reason = unbound_reason(e, s);
         return {0, {}};
     }

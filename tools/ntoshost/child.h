@@ -41,6 +41,10 @@ const Interposed* find_interposed(const char* name);
 // take from the pool count for the driver, as poolmon counts them under the list's tag.
 void* tracked_pool_routine(const char* name);
 extern HMODULE project_ntoskrnl;
+// MmGetSystemRoutineAddress's thunk (pool_thunks.cpp): a run-time lookup of a tracked routine
+// returns its tracking thunk. Bound for the driver (not its export drivers) wherever the import
+// is bound at all: the routine is Wine's, so only with --wine-fallback.
+const Interposed* find_lookup_interposed(const char* name);
 // Lookaside list and zone routines (object_thunks.cpp); find_interposed also searches these.
 const Interposed* find_object_interposed(const char* name);
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "child.h"
+#include "nt/driver.h"
 #include "nt/pool.h"
 
 namespace ntoshost {
@@ -119,6 +120,45 @@ const Interposed table[] = {
 };
 #undef NTOSHOST_THUNK
 }  // namespace
+
+// MmGetSystemRoutineAddress: a driver that looks a tracked routine up at run time (ExAllocatePool2
+// and ExFreePool2 are found this way by drivers that also load on Windows before 10 2004) gets the
+// same tracking thunk as one that imports it; Driver Verifier likewise hands out its thunks from
+// this lookup (MSDN: "Driver Verifier" / MmGetSystemRoutineAddress is verified). Without it a block
+// allocated through an import and freed through a looked-up routine would be reported as a leak.
+namespace {
+void* real_MmGetSystemRoutineAddress;
+
+// The routine name as ASCII (kernel export names are ASCII), or false if it is not.
+bool ascii_name(const nt::UNICODE_STRING* name, char (&out)[128]) {
+    if (!name || !name->Buffer) return false;
+    const std::size_t n = name->Length / sizeof(nt::WCHAR);
+    if (n == 0 || n >= sizeof(out)) return false;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (name->Buffer[i] == 0 || name->Buffer[i] > 0x7F) return false;
+        out[i] = static_cast<char>(name->Buffer[i]);
+    }
+    out[n] = 0;
+    return true;
+}
+}  // namespace
+
+extern "C" void* NT_API thunk_MmGetSystemRoutineAddress(nt::UNICODE_STRING* name) {
+    void* p = fn<void* NT_API(nt::UNICODE_STRING*)>(real_MmGetSystemRoutineAddress)(name);
+    char narrow[128];
+    if (!p || !ascii_name(name, narrow)) return p;
+    const Interposed* t = find_interposed(narrow);
+    if (!t) return p;
+    if (!*t->real) *t->real = p;
+    // Only the module's own routine is tracked; anything else the lookup found is returned as is.
+    return *t->real == p ? t->thunk : p;
+}
+
+const Interposed* find_lookup_interposed(const char* name) {
+    static const Interposed lookup = {"MmGetSystemRoutineAddress", reinterpret_cast<void*>(&thunk_MmGetSystemRoutineAddress),
+                                      &real_MmGetSystemRoutineAddress};
+    return std::strcmp(name, lookup.name) ? nullptr : &lookup;
+}
 
 const Interposed* find_interposed(const char* name) {
     for (const auto& t : table)

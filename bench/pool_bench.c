@@ -98,6 +98,89 @@ static void run_pairs(void)
     }
 }
 
+/* ---- Floors: what the workloads cannot go under, measured in the same run ---- */
+
+static void floor_pairs(void *ctx, uint64_t n)
+{
+    (void)ctx;
+    drv_floor_pairs(BENCH_NONPAGED, 64, n);
+}
+
+/* Two uncontended compare-exchanges per operation, each after reading the word (as a free that
+ * marks a header and an allocation that would claim one do). */
+static volatile LONG floor_word;
+
+static void floor_cas2(void *ctx, uint64_t n)
+{
+    (void)ctx;
+    for (uint64_t i = 0; i < n; i++)
+        for (int k = 0; k < 2; k++)
+        {
+            LONG old = floor_word;
+            InterlockedCompareExchange(&floor_word, old + 1, old);
+        }
+}
+
+/* One cache line touched per step, chosen at random in a working set as big as churn_65536's
+ * live set. Each index mixes the generator's next value with the word read in the previous
+ * step (always 0, which the CPU cannot know), so the accesses are serialised: a step costs one
+ * cache-missing access (and its TLB miss), not a share of several overlapped ones. */
+struct floor_line { volatile uint32_t read; volatile uint32_t written; char pad[56]; };
+struct floor_miss_ctx { struct floor_line *line; uint32_t lines; uint64_t rng; uint32_t last; };
+
+static void floor_miss(void *ctx, uint64_t n)
+{
+    struct floor_miss_ctx *c = ctx;
+    uint32_t v = c->last;
+    for (uint64_t k = 0; k < n; k++)
+    {
+        uint32_t x = (uint32_t)(bench_random(&c->rng) >> 32) ^ v;
+        struct floor_line *l = &c->line[(uint32_t)(((uint64_t)x * c->lines) >> 32)];
+        v = l->read;
+        l->written = (uint32_t)k;
+    }
+    c->last = v;
+}
+
+/* The live bytes churn_<count> fills (its generator, seed and size rule replayed). */
+static uint64_t churn_live_bytes(uint32_t count)
+{
+    uint64_t rng = 0x9E3779B97F4A7C15ull ^ count, bytes = 0;
+    for (uint32_t i = 0; i < count; i++) bytes += 8 + (uint32_t)(bench_random(&rng) >> 32) % 505;
+    return bytes;
+}
+
+static void run_floors(void)
+{
+    struct bench_timing t;
+    char extra[96];
+
+    if (selected("floor_static_pair"))
+    {
+        t = bench_measure(floor_pairs, NULL);
+        report("floor_static_pair", &t, NULL, "floor: imported static-block allocate + free, per pair");
+    }
+    if (selected("floor_cas2"))
+    {
+        t = bench_measure(floor_cas2, NULL);
+        report("floor_cas2", &t, NULL, "floor: two uncontended InterlockedCompareExchange");
+    }
+    if (selected("floor_miss_65536"))
+    {
+        uint64_t bytes = churn_live_bytes(65536);
+        struct floor_miss_ctx c = {0};
+        c.lines = (uint32_t)((bytes + 63) / 64);
+        c.rng = 0x9E3779B97F4A7C15ull ^ 65536;
+        c.line = VirtualAlloc(NULL, (SIZE_T)c.lines * sizeof(*c.line), MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+        if (!c.line) { printf("ERROR floor_miss_65536: VirtualAlloc failed\n"); exit(1); }
+        for (uint32_t i = 0; i < c.lines; i++) c.line[i].written = i;   /* commit every page */
+        t = bench_measure(floor_miss, &c);
+        snprintf(extra, sizeof(extra), "working_set=%.0f", (double)c.lines * sizeof(*c.line));
+        report("floor_miss_65536", &t, extra, "floor: one random line of churn_65536's size");
+        VirtualFree(c.line, 0, MEM_RELEASE);
+    }
+}
+
 /* ---- Random churn over a live set ---- */
 
 /* Bytes of address space the process holds: private and mapped regions, committed or reserved
@@ -417,6 +500,8 @@ int main(int argc, char **argv)
 
     if (!g_list && !identify_module()) return 2;
     if (!g_list) first_use();
+
+    run_floors();
 
     /* Churn first: its address-space deltas are most meaningful on a pool that has not yet been
      * grown by the other workloads. */

@@ -26,6 +26,21 @@ extern volatile long bench_failures;
  * ExFreePoolWithTag(p, 'BnCh'). */
 void drv_pairs_tagged(int pool_type, size_t size, uint64_t n);
 
+/* The floor of a pair (bench_floor.dll, floor_dll.c): an imported allocate that returns a static
+ * block and an imported free that only reads it, with the calling convention of the pool
+ * routines (stdcall on i386). Built into the DLL with FLOOR_BUILDING_DLL, imported elsewhere. */
+#ifdef FLOOR_BUILDING_DLL
+#define FLOOR_EXPORT __declspec(dllexport)
+#else
+#define FLOOR_EXPORT __declspec(dllimport)
+#endif
+#define FLOOR_CALL __stdcall
+FLOOR_EXPORT void *FLOOR_CALL FloorAllocate(int pool_type, size_t size, unsigned long tag);
+FLOOR_EXPORT void FLOOR_CALL FloorFree(void *block, unsigned long tag);
+
+/* n pairs of FloorAllocate + write of the first byte + FloorFree, as drv_pairs_tagged does them. */
+void drv_floor_pairs(int pool_type, size_t size, uint64_t n);
+
 /* The same through the untagged pair ExAllocatePool + ExFreePool. */
 void drv_pairs_untagged(int pool_type, size_t size, uint64_t n);
 

@@ -26,6 +26,17 @@ void drv_pairs_tagged(int pool_type, size_t size, uint64_t n)
     }
 }
 
+void drv_floor_pairs(int pool_type, size_t size, uint64_t n)
+{
+    for (uint64_t i = 0; i < n; i++)
+    {
+        volatile char *p = FloorAllocate(pool_type, size, BENCH_TAG);
+        if (!p) { failed(); continue; }
+        *p = (char)i;
+        FloorFree((void *)p, BENCH_TAG);
+    }
+}
+
 void drv_pairs_untagged(int pool_type, size_t size, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++)

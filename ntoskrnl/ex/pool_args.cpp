@@ -6,10 +6,6 @@
 
 namespace ex::pool {
 
-Request legacy_request(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag, bool quota) {
-    return Request{bytes, tag, pool_type, classify(pool_type), quota};
-}
-
 bool legacy_raises(nt::ULONG pool_type, bool quota) {
     return quota ? !(pool_type & nt::POOL_QUOTA_FAIL_INSTEAD_OF_RAISE) : (pool_type & nt::POOL_RAISE_IF_ALLOCATION_FAILURE);
 }
@@ -70,6 +66,11 @@ void* allocate_legacy(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag, boo
     void* p = allocate_fn(legacy_request(pool_type, bytes, tag, quota), &failure, context);
     if (!p && legacy_raises(pool_type, quota)) platform::raise_status(failure);
     return p;
+}
+
+void* legacy_failed(nt::ULONG pool_type, bool quota, nt::NTSTATUS failure) {
+    if (legacy_raises(pool_type, quota)) platform::raise_status(failure);
+    return nullptr;
 }
 
 void* allocate_flags(nt::POOL_FLAGS flags, std::size_t bytes, nt::ULONG tag, const nt::POOL_EXTENDED_PARAMETER* params,

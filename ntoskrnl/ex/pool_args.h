@@ -8,7 +8,9 @@
 namespace ex::pool {
 
 // ExAllocatePool{,WithTag,WithQuota,WithQuotaTag,WithTagPriority}.
-Request legacy_request(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag, bool quota);
+inline Request legacy_request(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag, bool quota) {
+    return Request{bytes, tag, pool_type, classify(pool_type), quota};
+}
 // Whether a failed legacy request raises STATUS_INSUFFICIENT_RESOURCES instead of returning
 // NULL: non-quota routines raise only with POOL_RAISE_IF_ALLOCATION_FAILURE; the quota routines
 // raise unless POOL_QUOTA_FAIL_INSTEAD_OF_RAISE.
@@ -31,8 +33,18 @@ FlagsRequest flags_request(nt::POOL_FLAGS flags, std::size_t bytes, nt::ULONG ta
 // the block unless asked not to.
 using AllocateFn = void* (*)(const Request& request, nt::NTSTATUS* failure, void* context);
 void* pool_allocate(const Request& request, nt::NTSTATUS* failure, void* context);   // ex::pool::allocate
-void* allocate_legacy(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag, bool quota, AllocateFn allocate = pool_allocate,
+void* allocate_legacy(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag, bool quota, AllocateFn allocate,
                       void* context = nullptr);
+// The failure of a legacy request: raises `failure` if the routine raises, else returns nullptr.
+void* legacy_failed(nt::ULONG pool_type, bool quota, nt::NTSTATUS failure);
+// The exports' own path: the same as allocate_legacy over pool_allocate, without the indirect
+// call and with the request built in place (a pair's every call is on the hot path).
+inline void* allocate_legacy(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag, bool quota) {
+    nt::NTSTATUS failure = nt::status::insufficient_resources;
+    void* p = allocate(legacy_request(pool_type, bytes, tag, quota), &failure);
+    if (!p) [[unlikely]] return legacy_failed(pool_type, quota, failure);
+    return p;
+}
 void* allocate_flags(nt::POOL_FLAGS flags, std::size_t bytes, nt::ULONG tag, const nt::POOL_EXTENDED_PARAMETER* params,
                      nt::ULONG count, AllocateFn allocate = pool_allocate, void* context = nullptr);
 

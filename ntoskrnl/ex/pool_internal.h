@@ -101,7 +101,8 @@ struct Arena {
     platform::Protection protection;
 };
 
-Arena& arena(ex::pool::Arena which);
+extern Arena arenas[arena_count];
+inline Arena& arena(ex::pool::Arena which) { return arenas[static_cast<int>(which)]; }
 extern std::atomic<int> init_state;   // 2 once the address space is reserved
 extern int heap_tls_slot;
 inline bool initialized() { return init_state.load(std::memory_order_acquire) == 2; }

@@ -26,8 +26,6 @@ constexpr RegionSizes region_sizes[arena_count] = {{1 * GiB, 16 * GiB}, {1 * GiB
 constexpr RegionSizes region_sizes[arena_count] = {{64 * MiB, 256 * MiB}, {32 * MiB, 64 * MiB}, {64 * MiB, 256 * MiB}};
 #endif
 
-Arena arenas[arena_count];
-
 bool reserve(Arena& a, std::size_t small_bytes, std::size_t big_bytes) {
     a.small.pages = small_bytes / page_size;
     a.small.base = static_cast<std::uint8_t*>(platform::reserve_address_space(small_bytes));
@@ -40,10 +38,10 @@ bool reserve(Arena& a, std::size_t small_bytes, std::size_t big_bytes) {
 
 }  // namespace
 
+Arena arenas[arena_count];
 std::atomic<int> init_state{0};   // 0 none, 1 in progress, 2 done, 3 failed
 std::uintptr_t link_key = 0;
 
-Arena& arena(ex::pool::Arena which) { return arenas[static_cast<int>(which)]; }
 
 [[noreturn, gnu::cold, gnu::noinline]] void not_a_block(ex::pool::Arena which, std::uintptr_t a, std::uintptr_t pool_start) {
     if (which == ex::pool::Arena::paged) {

@@ -18,19 +18,6 @@
 typedef PVOID (NTAPI *ExAllocatePool2_fn)(ULONG64, SIZE_T, ULONG);
 static ExAllocatePool2_fn pool2;
 
-static void fill(void *p, SIZE_T n, UCHAR seed)
-{
-    SIZE_T i;
-    for (i = 0; i < n; i++) ((UCHAR *)p)[i] = (UCHAR)(seed + i * 7);
-}
-
-static int check_fill(const void *p, SIZE_T n, UCHAR seed)
-{
-    SIZE_T i;
-    for (i = 0; i < n; i++) if (((const UCHAR *)p)[i] != (UCHAR)(seed + i * 7)) return 0;
-    return 1;
-}
-
 static int is_small(SIZE_T n) { return n <= SMALL_MAX; }
 static ULONG header_tag(const void *p) { return *(const ULONG *)((const UCHAR *)p - HEADER_SIZE + 4); }
 static unsigned next_rand(unsigned *s) { *s = *s * 1103515245u + 12345u; return *s >> 8; }
@@ -51,7 +38,8 @@ static void churn_thread(void *ctx, unsigned index)
         unsigned k = i < 20000 ? next_rand(&s) % 64 : i - 20000, r = next_rand(&s);
         if (slot[k].p)
         {
-            if (!check_fill(slot[k].p, slot[k].n, (UCHAR)(k + slot[k].n))) InterlockedIncrement(&c->errors);
+            if (!kmtest_check_pattern(slot[k].p, slot[k].n, (UCHAR)(k + slot[k].n)))
+                InterlockedIncrement(&c->errors);
             if (slot[k].kind == 1) ExFreePool(slot[k].p);
             else ExFreePoolWithTag(slot[k].p, TAG_TEST);   /* ExFreePool2's documented equal for Pool2 blocks */
             slot[k].p = NULL;
@@ -68,7 +56,7 @@ static void churn_thread(void *ctx, unsigned index)
             if (!p || (kind == 2 && pool2 && !kmtest_check_fill(p, n, 0))) InterlockedIncrement(&c->errors);
             if (!p) continue;
             if (is_small(n) && header_tag(p) != TAG_TEST) InterlockedIncrement(&c->tag_errors);
-            fill(p, n, (UCHAR)(k + n));
+            kmtest_fill_pattern(p, n, (UCHAR)(k + n));
             slot[k].p = p, slot[k].n = n, slot[k].kind = kind;
         }
     }
@@ -121,7 +109,7 @@ static void producer(unsigned s)
         SIZE_T n = sizeof(SIZE_T) + next_rand(&s) % (i % 50 ? 600 : 10000);
         UCHAR *p = ExAllocatePoolWithTag(i % 2 ? PagedPool : NonPagedPool, n, TAG_TEST);
         if (!p) InterlockedIncrement(&handoff_errors);
-        else { RtlCopyMemory(p, &n, sizeof(n)); fill(p + sizeof(n), n - sizeof(n), (UCHAR)n); }
+        else { RtlCopyMemory(p, &n, sizeof(n)); kmtest_fill_pattern(p + sizeof(n), n - sizeof(n), (UCHAR)n); }
         ring_put(p);
     }
 }
@@ -135,7 +123,7 @@ static void consumer(void)
         SIZE_T n;
         if (!p) continue;
         RtlCopyMemory(&n, p, sizeof(n));
-        if (n > 10000 + sizeof(n) || !check_fill(p + sizeof(n), n - sizeof(n), (UCHAR)n))
+        if (n > 10000 + sizeof(n) || !kmtest_check_pattern(p + sizeof(n), n - sizeof(n), (UCHAR)n))
             InterlockedIncrement(&handoff_errors);
         if (i % 2) ExFreePool(p);
         else ExFreePoolWithTag(p, TAG_TEST);

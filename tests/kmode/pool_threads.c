@@ -1,12 +1,13 @@
 /*
- * Executive pool on many threads at once (converted from tests/pe/pool_threads.c), called as a
- * driver calls it: four threads churning blocks of every size and kind, then blocks handed from
- * allocating threads to freeing ones (every free of another thread's block is a remote free).
+ * Executive pool on many threads at once (moved from tests/pe: none of it needs user mode),
+ * called as a driver calls it: four threads churning blocks of every size and kind, then blocks
+ * handed from allocating threads to freeing ones (every free of another thread's block is a
+ * remote free).
  * Expected: no failure, and every block's contents intact until its free (windows-behavior.md
  * 3.1; any thread may free a block, 3.3); small blocks carry their tag in the POOL_HEADER (4.6:
  * the tag at header + 4), which Wine's builtin does not have.
- * ExAllocatePool2 (Windows 10 2004+) and NonPagedPoolNx (Windows 8+) are used where the kernel
- * has ExAllocatePool2, NonPagedPool otherwise.
+ * ExAllocatePool2 / ExFreePool2 (Windows 10 2004+) and NonPagedPoolNx (Windows 8+) are used where
+ * the kernel has ExAllocatePool2, NonPagedPool otherwise.
  */
 #include "kmode_test.h"
 
@@ -16,7 +17,9 @@
 #define POOL_FLAG_NON_PAGED 0x40ull
 
 typedef PVOID (NTAPI *ExAllocatePool2_fn)(ULONG64, SIZE_T, ULONG);
+typedef VOID (NTAPI *ExFreePool2_fn)(PVOID, ULONG, PVOID, ULONG);
 static ExAllocatePool2_fn pool2;
+static ExFreePool2_fn free2;
 
 static int is_small(SIZE_T n) { return n <= SMALL_MAX; }
 static ULONG header_tag(const void *p) { return *(const ULONG *)((const UCHAR *)p - HEADER_SIZE + 4); }
@@ -40,8 +43,9 @@ static void churn_thread(void *ctx, unsigned index)
         {
             if (!kmtest_check_pattern(slot[k].p, slot[k].n, (UCHAR)(k + slot[k].n)))
                 InterlockedIncrement(&c->errors);
-            if (slot[k].kind == 1) ExFreePool(slot[k].p);
-            else ExFreePoolWithTag(slot[k].p, TAG_TEST);   /* ExFreePool2's documented equal for Pool2 blocks */
+            if (slot[k].kind == 2 && pool2 && free2) free2(slot[k].p, TAG_TEST, NULL, 0);
+            else if (slot[k].kind == 1) ExFreePool(slot[k].p);
+            else ExFreePoolWithTag(slot[k].p, TAG_TEST);
             slot[k].p = NULL;
         }
         else if (i < 20000)
@@ -143,6 +147,7 @@ static void test_threads(void)
     unsigned i;
 
     pool2 = (ExAllocatePool2_fn)kmtest_routine(L"ExAllocatePool2");
+    free2 = (ExFreePool2_fn)kmtest_routine(L"ExFreePool2");
     for (i = 0; i < 4; i++) churn[i].seed = 0x1234 + i * 7919, churn[i].errors = churn[i].tag_errors = 0;
     ok(kmtest_run_threads(4, churn_thread, NULL) == 4, "not every churn thread started\n");
     for (i = 0; i < 4; i++)

@@ -3,8 +3,8 @@
  * ExAllocatePoolWithQuotaTag, ExAllocatePoolWithTagPriority, ExAllocatePool2, ExAllocatePool3,
  * ExFreePool, ExFreePoolWithTag, ExFreePool2 and ExQueryPoolBlockSize, called the way a driver
  * calls them (pool_driver.c, built against <ddk/ntddk.h>). Whatever ends the process (allocations
- * that raise, misuse that ends in a bug check) is in pool_misuse.c; many threads at once in
- * pool_threads.c.
+ * that raise, misuse that ends in a bug check) is in pool_misuse.c; many threads at once in the
+ * conformance driver's pool_threads group (tests/kmode/pool_threads.c).
  *
  * Expected behaviour: windows-behavior.md 3.1-3.4, 4.6 and 8, plus the project's decisions where
  * the reference leaves Windows' behaviour open (each marked "project decision" below).

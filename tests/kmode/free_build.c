@@ -180,12 +180,24 @@ static void test_test_and_try(int irql_ok)
     }
 }
 
-static void check_held_handle(const KSPIN_LOCK *lock, const struct queue_handle *h, KIRQL old)
+/* One in-stack queued form from `start`: while held the word names the handle, whose Lock is the
+ * lock | LOCK_QUEUE_OWNER, Next NULL, OldIrql the caller's, and the IRQL is `held`; the release
+ * frees the word, clears the owner bit and goes back to `start`. */
+static void check_in_stack(in_stack_acquire_fn acquire, in_stack_release_fn release, KIRQL start, KIRQL held)
 {
-    ok(*lock == (ULONG_PTR)h, "word %#Ix, handle %p\n", *lock, h);
-    ok(h->next == NULL, "Next %p\n", h->next);
-    ok(h->lock == ((ULONG_PTR)lock | 2), "Lock %#Ix, lock %p\n", h->lock, lock);
-    ok(h->old_irql == old, "OldIrql %u, expected %u\n", h->old_irql, old);
+    KSPIN_LOCK lock = 0;
+    struct queue_handle h;
+
+    kmtest_fill(&h, sizeof(h), 0x55);
+    acquire(&lock, &h);
+    ok(lock == (ULONG_PTR)&h, "word %#Ix, handle %p\n", lock, &h);
+    ok(h.next == NULL, "Next %p\n", h.next);
+    ok(h.lock == ((ULONG_PTR)&lock | 2), "Lock %#Ix, lock %p\n", h.lock, &lock);
+    ok(h.old_irql == start, "OldIrql %u, expected %u\n", h.old_irql, start);
+    ok(get_irql() == held, "IRQL %u while held, expected %u\n", get_irql(), held);
+    release(&h);
+    ok(lock == 0 && h.lock == (ULONG_PTR)&lock, "after release: word %#Ix, Lock %#Ix\n", lock, h.lock);
+    ok(get_irql() == start, "IRQL %u after release\n", get_irql());
 }
 
 static void test_for_dpc(int irql_ok)
@@ -195,7 +207,6 @@ static void test_for_dpc(int irql_ok)
     in_stack_acquire_fn acquire_q = kmtest_routine(L"KeAcquireInStackQueuedSpinLockForDpc");
     in_stack_release_fn release_q = kmtest_routine(L"KeReleaseInStackQueuedSpinLockForDpc");
     KSPIN_LOCK lock = 0;
-    struct queue_handle h;
     unsigned i;
 
     todo_wine_if(builtin) ok(acquire && release, "KeAcquireSpinLockForDpc / KeReleaseSpinLockForDpc are not exported\n");
@@ -216,16 +227,7 @@ static void test_for_dpc(int irql_ok)
             release(&lock, old);
             ok(lock == 0 && get_irql() == start, "after release: word %#Ix, IRQL %u\n", lock, get_irql());
         }
-        if (acquire_q && release_q)
-        {
-            kmtest_fill(&h, sizeof(h), 0x55);
-            acquire_q(&lock, &h);
-            check_held_handle(&lock, &h, start);
-            ok(get_irql() == start, "IRQL %u while held\n", get_irql());
-            release_q(&h);
-            ok(lock == 0 && h.lock == (ULONG_PTR)&lock, "after release: word %#Ix, Lock %#Ix\n", lock, h.lock);
-            ok(get_irql() == start, "IRQL %u after release\n", get_irql());
-        }
+        if (acquire_q && release_q) check_in_stack(acquire_q, release_q, start, start);   /* no IRQL change */
         lower_irql(PASSIVE_LEVEL);
         winetest_pop_context();
     }
@@ -235,34 +237,30 @@ static void test_raising_forms(void)
 {
     /* The DDK's KeAcquireInStackQueuedSpinLock & co.: x64 kernel exports, i386 hal.dll's (both
      * found by MmGetSystemRoutineAddress). */
-    in_stack_acquire_fn acquire = kmtest_routine(L"KeAcquireInStackQueuedSpinLock");
-    in_stack_acquire_fn acquire_synch = kmtest_routine(L"KeAcquireInStackQueuedSpinLockRaiseToSynch");
+    const struct { in_stack_acquire_fn acquire; KIRQL held; const char *name; } in_stack[] = {
+        {kmtest_routine(L"KeAcquireInStackQueuedSpinLock"), DISPATCH_LEVEL, "KeAcquireInStackQueuedSpinLock"},
+        {kmtest_routine(L"KeAcquireInStackQueuedSpinLockRaiseToSynch"), SYNCH,
+         "KeAcquireInStackQueuedSpinLockRaiseToSynch"},
+    };
     in_stack_release_fn release = kmtest_routine(L"KeReleaseInStackQueuedSpinLock");
     raise_to_synch_fn raise_to_synch = kmtest_routine(L"KeAcquireSpinLockRaiseToSynch");
     KSPIN_LOCK lock = 0;
-    struct queue_handle h;
-    unsigned i;
+    unsigned i, f;
 
-    ok(acquire && acquire_synch && release && raise_to_synch, "the raising in-stack / RaiseToSynch forms are missing\n");
-    if (!acquire || !acquire_synch || !release || !raise_to_synch) return;
+    ok(in_stack[0].acquire && in_stack[1].acquire && release && raise_to_synch,
+       "the raising in-stack / RaiseToSynch forms are missing\n");
+    if (!in_stack[0].acquire || !in_stack[1].acquire || !release || !raise_to_synch) return;
     for_each_level(i)
     {
         KIRQL start = levels[i], old;
         winetest_push_context("IRQL %u", start);
         raise_irql(start);
-        kmtest_fill(&h, sizeof(h), 0x55);
-        acquire(&lock, &h);
-        check_held_handle(&lock, &h, start);
-        ok(get_irql() == DISPATCH_LEVEL, "IRQL %u while held\n", get_irql());
-        release(&h);
-        ok(lock == 0, "word %#Ix after release\n", lock);
-        ok(get_irql() == start, "IRQL %u after release\n", get_irql());
-
-        acquire_synch(&lock, &h);
-        check_held_handle(&lock, &h, start);
-        ok(get_irql() == SYNCH, "IRQL %u while held (RaiseToSynch)\n", get_irql());
-        release(&h);
-        ok(get_irql() == start, "IRQL %u after release\n", get_irql());
+        for (f = 0; f < KMTEST_ARRAY_SIZE(in_stack); f++)
+        {
+            winetest_push_context("%s", in_stack[f].name);
+            check_in_stack(in_stack[f].acquire, release, start, in_stack[f].held);
+            winetest_pop_context();
+        }
 
         old = raise_to_synch(&lock);
         ok(old == start, "KeAcquireSpinLockRaiseToSynch returned %u\n", old);

@@ -1,6 +1,6 @@
 /*
- * The interlocked integer routines (converted from tests/pe/zone.c and its driver half
- * interlocked_driver.c; windows-behavior.md 1.5), built as an NT 4-era i386 driver was:
+ * The interlocked integer routines (moved from tests/pe/zone.c, which keeps only the program's
+ * import bindings; windows-behavior.md 1.5), built as an NT 4-era i386 driver was:
  * NO_INTERLOCKED_INTRINSICS makes wdm.h declare the kernel's fastcall InterlockedIncrement & co.
  * as imports (@InterlockedIncrement@4, ...), which is what the NT 4 and Windows 2000 DDKs always
  * did. On x64 the headers keep those as intrinsics whatever the macro says, and the checks just

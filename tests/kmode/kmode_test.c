@@ -202,6 +202,19 @@ int kmtest_check_fill(const void *p, SIZE_T n, UCHAR value)
     return 1;
 }
 
+void kmtest_fill_pattern(void *p, SIZE_T n, UCHAR seed)
+{
+    SIZE_T i;
+    for (i = 0; i < n; i++) ((UCHAR *)p)[i] = (UCHAR)(seed + i * 7);
+}
+
+int kmtest_check_pattern(const void *p, SIZE_T n, UCHAR seed)
+{
+    SIZE_T i;
+    for (i = 0; i < n; i++) if (((const UCHAR *)p)[i] != (UCHAR)(seed + i * 7)) return 0;
+    return 1;
+}
+
 /* ---- the results file ---- */
 
 static void flush(void)

@@ -97,9 +97,16 @@ unsigned kmtest_run_threads(unsigned count, void (*fn)(void *ctx, unsigned index
 int kmtest_vsnprintf(char *buffer, unsigned size, const char *fmt, va_list args);
 int kmtest_snprintf(char *buffer, unsigned size, const char *fmt, ...);
 
+/* A pool tag from its four characters, first character in the low byte (as the DDK writes them). */
+#define MEMTAG(a, b, c, d) ((ULONG)(UCHAR)(a) | (ULONG)(UCHAR)(b) << 8 | (ULONG)(UCHAR)(c) << 16 | (ULONG)(UCHAR)(d) << 24)
+
 /* Memory helpers (the driver has no C runtime of its own). */
 void kmtest_fill(void *p, SIZE_T n, UCHAR value);
 int kmtest_check_fill(const void *p, SIZE_T n, UCHAR value);
+/* A pattern that tells each byte's place from its neighbours' (byte i is seed + 7 * i), for
+ * contents that must survive: kmtest_check_pattern says whether p still holds it. */
+void kmtest_fill_pattern(void *p, SIZE_T n, UCHAR seed);
+int kmtest_check_pattern(const void *p, SIZE_T n, UCHAR seed);
 
 #define ok (winetest_set_location(__FILE__, __LINE__), winetest_ok)
 #define skip (winetest_set_location(__FILE__, __LINE__), winetest_skip)

@@ -24,7 +24,6 @@
 #define GROUP kmtest_group_lookaside
 #endif
 
-#define MEMTAG(a, b, c, d) ((ULONG)(UCHAR)(a) | (ULONG)(UCHAR)(b) << 8 | (ULONG)(UCHAR)(c) << 16 | (ULONG)(UCHAR)(d) << 24)
 #define TAG_LIST MEMTAG('L', 'k', 'T', 's')
 #define STORAGE_TAG MEMTAG('T', 'L', 's', 'T')
 #define MIN_BLOCK (sizeof(void *))   /* LOOKASIDE_MINIMUM_BLOCK_SIZE: 4 / 8 (3.5) */

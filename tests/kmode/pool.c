@@ -8,7 +8,6 @@
 #include "kmode_test.h"
 #include "pool_layout.h"
 
-#define MEMTAG(a, b, c, d) ((ULONG)(UCHAR)(a) | (ULONG)(UCHAR)(b) << 8 | (ULONG)(UCHAR)(c) << 16 | (ULONG)(UCHAR)(d) << 24)
 #define TAG_TEST MEMTAG('P', 'l', 'T', 's')
 #define TAG_NONE MEMTAG('N', 'o', 'n', 'e')
 #define HEADER_SIZE (2 * sizeof(void *))        /* POOL_HEADER, also the allocation unit (3.1, 4.6) */
@@ -33,18 +32,6 @@ static unsigned header_block_size(const void *p)
 }
 static unsigned header_pool_type(const void *p) { return sizeof(void *) == 8 ? header_word(p) >> 24 : header_word(p) >> 25; }
 static ULONG_PTR page_offset(const void *p) { return (ULONG_PTR)p & (PAGE_SIZE - 1); }
-
-static void fill(void *p, SIZE_T n, UCHAR seed)
-{
-    SIZE_T i;
-    for (i = 0; i < n; i++) ((UCHAR *)p)[i] = (UCHAR)(seed + i * 7);
-}
-static int check_fill(const void *p, SIZE_T n, UCHAR seed)
-{
-    SIZE_T i;
-    for (i = 0; i < n; i++) if (((const UCHAR *)p)[i] != (UCHAR)(seed + i * 7)) return 0;
-    return 1;
-}
 
 static void check_small(const void *p, SIZE_T n, ULONG tag)
 {
@@ -78,14 +65,14 @@ static void test_small_blocks(void)
                    (!(layout & KMTEST_POOL_HEADER) || (page_offset(blocks[n]) >= HEADER_SIZE &&
                                                         page_offset(blocks[n]) + n <= PAGE_SIZE && header_tag(blocks[n]) == TAG_TEST))))
             bad++;
-        fill(blocks[n], n, (UCHAR)n);
+        kmtest_fill_pattern(blocks[n], n, (UCHAR)n);
     }
     ok(missing == 0, "%Iu of %Iu small allocations failed\n", missing, (SIZE_T)SMALL_MAX);
     ok(bad == 0, "%Iu small blocks misplaced or without their tag\n", bad);
     for (n = 1, bad = 0; n <= SMALL_MAX; n++)
     {
         if (!blocks[n]) continue;
-        if (!check_fill(blocks[n], n, (UCHAR)n) || ((layout & KMTEST_POOL_HEADER) && header_tag(blocks[n]) != TAG_TEST)) bad++;
+        if (!kmtest_check_pattern(blocks[n], n, (UCHAR)n) || ((layout & KMTEST_POOL_HEADER) && header_tag(blocks[n]) != TAG_TEST)) bad++;
         ExFreePoolWithTag(blocks[n], TAG_TEST);
     }
     ok(bad == 0, "%Iu small blocks overwritten by their neighbours\n", bad);
@@ -99,8 +86,8 @@ static void test_small_blocks(void)
             ok(p != NULL, "%Iu bytes: NULL\n", sizes[i]);
             if (!p) continue;
             check_small(p, sizes[i], TAG_TEST);
-            fill(p, sizes[i], 0x5A);
-            ok(check_fill(p, sizes[i], 0x5A), "%Iu bytes: contents lost\n", sizes[i]);
+            kmtest_fill_pattern(p, sizes[i], 0x5A);
+            ok(kmtest_check_pattern(p, sizes[i], 0x5A), "%Iu bytes: contents lost\n", sizes[i]);
             ExFreePoolWithTag(p, TAG_TEST);
         }
         winetest_pop_context();
@@ -122,8 +109,8 @@ static void test_big_blocks(void)
             if (!p) continue;
             if (layout & KMTEST_POOL_ALIGNED)
                 ok(page_offset(p) == 0, "type %#lx, %Iu bytes: %p not page aligned\n", types[t], sizes[i], p);
-            fill(p, sizes[i], 3);
-            ok(check_fill(p, sizes[i], 3), "type %#lx, %Iu bytes: contents lost\n", types[t], sizes[i]);
+            kmtest_fill_pattern(p, sizes[i], 3);
+            ok(kmtest_check_pattern(p, sizes[i], 3), "type %#lx, %Iu bytes: contents lost\n", types[t], sizes[i]);
             ExFreePoolWithTag(p, TAG_TEST);
         }
     /* Freed big blocks go back: 300 x 16 MB would exhaust a 32-bit address space if they leaked. */
@@ -258,8 +245,8 @@ void kmtest_group_pool_dispatch(void)
         UCHAR *p = ExAllocatePoolWithTag(NonPagedPoolNx, sizes[i], TAG_TEST);
         ok(p != NULL, "%Iu bytes at DISPATCH_LEVEL: NULL\n", sizes[i]);
         if (!p) continue;
-        fill(p, sizes[i], 1);
-        ok(check_fill(p, sizes[i], 1), "%Iu bytes: contents lost\n", sizes[i]);
+        kmtest_fill_pattern(p, sizes[i], 1);
+        ok(kmtest_check_pattern(p, sizes[i], 1), "%Iu bytes: contents lost\n", sizes[i]);
         ExFreePoolWithTag(p, TAG_TEST);
     }
 }

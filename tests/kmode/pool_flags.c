@@ -12,7 +12,6 @@
 #include "pool_layout.h"
 
 /* A tag given by the bytes it shows in memory (tags are little-endian: 'Fred' reads "derF", 3.1). */
-#define MEMTAG(a, b, c, d) ((ULONG)(UCHAR)(a) | (ULONG)(UCHAR)(b) << 8 | (ULONG)(UCHAR)(c) << 16 | (ULONG)(UCHAR)(d) << 24)
 #define TAG_TEST MEMTAG('P', 'l', 'F', 'g')
 /* ExAllocatePool and ExAllocatePoolWithQuota tag their blocks "None" (3.1: ReactOS TAG_NONE 'enoN';
  * project decision: the same on Windows). */
@@ -86,17 +85,6 @@ static unsigned header_pool_type(const void *p) { return sizeof(void *) == 8 ? h
 static ULONG_PTR page_offset(const void *p) { return (ULONG_PTR)p & (PAGE_SIZE - 1); }
 static int is_small(SIZE_T n) { return n <= SMALL_MAX; }
 
-static void fill(void *p, SIZE_T n, UCHAR seed)
-{
-    SIZE_T i;
-    for (i = 0; i < n; i++) ((UCHAR *)p)[i] = (UCHAR)(seed + i * 7);
-}
-static int check_fill(const void *p, SIZE_T n, UCHAR seed)
-{
-    SIZE_T i;
-    for (i = 0; i < n; i++) if (((const UCHAR *)p)[i] != (UCHAR)(seed + i * 7)) return 0;
-    return 1;
-}
 static int all_zero(const void *p, SIZE_T n) { return kmtest_check_fill(p, n, 0); }
 
 /* Checks shared by every small block (3.1, 4.6, 8.1), as pool.c's. */
@@ -172,12 +160,12 @@ static void test_cache_aligned(void)
             ok(p[i] != NULL, "case %u, %Iu bytes: NULL\n", t, sizes[i]);
             if (layout & KMTEST_POOL_ALIGNED)
                 ok(((ULONG_PTR)p[i] & 63) == 0, "case %u, %Iu bytes: %p not 64-byte aligned\n", t, sizes[i], p[i]);
-            if (p[i]) fill(p[i], sizes[i], (UCHAR)i);
+            if (p[i]) kmtest_fill_pattern(p[i], sizes[i], (UCHAR)i);
         }
         for (i = 0; i < KMTEST_ARRAY_SIZE(sizes); i++)
         {
             if (!p[i]) continue;
-            ok(check_fill(p[i], sizes[i], (UCHAR)i), "case %u, %Iu bytes: contents lost\n", t, sizes[i]);
+            ok(kmtest_check_pattern(p[i], sizes[i], (UCHAR)i), "case %u, %Iu bytes: contents lost\n", t, sizes[i]);
             ExFreePoolWithTag(p[i], TAG_TEST);
         }
     }
@@ -255,8 +243,8 @@ static void test_other_types(void)
             ok(((ULONG_PTR)p & 63) == 0, "type %#lx: %p not 64-byte aligned\n", types[i], p);
         if (p)
         {
-            fill(p, 200, 9);
-            ok(check_fill(p, 200, 9), "type %#lx: contents lost\n", types[i]);
+            kmtest_fill_pattern(p, 200, 9);
+            ok(kmtest_check_pattern(p, 200, 9), "type %#lx: contents lost\n", types[i]);
             ExFreePoolWithTag(p, TAG_TEST);
         }
         if (q) ExFreePoolWithTag(q, TAG_TEST);
@@ -309,7 +297,7 @@ static void test_pool2(void)
         ok(p != NULL, "flags %#I64x refused\n", good_flags[i]);
         if (!p) continue;
         if (!(good_flags[i] & F_UNINITIALIZED)) ok(all_zero(p, 64), "flags %#I64x: not zeroed\n", good_flags[i]);
-        fill(p, 64, 1);
+        kmtest_fill_pattern(p, 64, 1);
         free2(p, TAG_TEST, NULL, 0);
     }
 }
@@ -359,8 +347,8 @@ static void test_priority(void)
         void *p = ExAllocatePoolWithTagPriority(NonPagedPool, 100, TAG_TEST, (EX_POOL_PRIORITY)priorities[i]);
         void *q = ExAllocatePoolWithTagPriority(PagedPool, 3 * PAGE_SIZE, TAG_TEST, (EX_POOL_PRIORITY)priorities[i]);
         ok(p != NULL && q != NULL, "priority %lu: %p %p\n", priorities[i], p, q);
-        if (p) { fill(p, 100, 4); ExFreePoolWithTag(p, TAG_TEST); }
-        if (q) { fill(q, 3 * PAGE_SIZE, 4); ExFreePoolWithTag(q, TAG_TEST); }
+        if (p) { kmtest_fill_pattern(p, 100, 4); ExFreePoolWithTag(p, TAG_TEST); }
+        if (q) { kmtest_fill_pattern(q, 3 * PAGE_SIZE, 4); ExFreePoolWithTag(q, TAG_TEST); }
     }
 }
 

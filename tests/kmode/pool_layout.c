@@ -13,7 +13,6 @@
 #include "kmode_test.h"
 #include "pool_layout.h"
 
-#define MEMTAG(a, b, c, d) ((ULONG)(UCHAR)(a) | (ULONG)(UCHAR)(b) << 8 | (ULONG)(UCHAR)(c) << 16 | (ULONG)(UCHAR)(d) << 24)
 #define PROBE_TAG MEMTAG('P', 'l', 'P', 'r')
 #define HEADER_SIZE (2 * sizeof(void *))
 #define SMALL_MAX (PAGE_SIZE - 4 * sizeof(void *))

@@ -12,7 +12,6 @@
  */
 #include "kmode_test.h"
 
-#define MEMTAG(a, b, c, d) ((ULONG)(UCHAR)(a) | (ULONG)(UCHAR)(b) << 8 | (ULONG)(UCHAR)(c) << 16 | (ULONG)(UCHAR)(d) << 24)
 #define TAG_TEST MEMTAG('P', 'l', 'M', 's')
 #define TAG_OTHER MEMTAG('P', 'l', 'O', 't')
 #define TAG_PROTECTED (MEMTAG('1', 't', 's', 'T') | PROTECTED_POOL)   /* 'Tst1' | PROTECTED_POOL */

@@ -1,12 +1,13 @@
 /*
- * Executive pool on many threads at once (converted from tests/pe/pool_threads.c), called as a
- * driver calls it: four threads churning blocks of every size and kind, then blocks handed from
- * allocating threads to freeing ones (every free of another thread's block is a remote free).
+ * Executive pool on many threads at once (moved from tests/pe: none of it needs user mode),
+ * called as a driver calls it: four threads churning blocks of every size and kind, then blocks
+ * handed from allocating threads to freeing ones (every free of another thread's block is a
+ * remote free).
  * Expected: no failure, and every block's contents intact until its free (windows-behavior.md
  * 3.1; any thread may free a block, 3.3); small blocks carry their tag in the POOL_HEADER (4.6:
  * the tag at header + 4), which Wine's builtin does not have.
- * ExAllocatePool2 (Windows 10 2004+) and NonPagedPoolNx (Windows 8+) are used where the kernel
- * has ExAllocatePool2, NonPagedPool otherwise.
+ * ExAllocatePool2 / ExFreePool2 (Windows 10 2004+) and NonPagedPoolNx (Windows 8+) are used where
+ * the kernel has ExAllocatePool2, NonPagedPool otherwise.
  */
 #include "kmode_test.h"
 
@@ -16,20 +17,9 @@
 #define POOL_FLAG_NON_PAGED 0x40ull
 
 typedef PVOID (NTAPI *ExAllocatePool2_fn)(ULONG64, SIZE_T, ULONG);
+typedef VOID (NTAPI *ExFreePool2_fn)(PVOID, ULONG, PVOID, ULONG);
 static ExAllocatePool2_fn pool2;
-
-static void fill(void *p, SIZE_T n, UCHAR seed)
-{
-    SIZE_T i;
-    for (i = 0; i < n; i++) ((UCHAR *)p)[i] = (UCHAR)(seed + i * 7);
-}
-
-static int check_fill(const void *p, SIZE_T n, UCHAR seed)
-{
-    SIZE_T i;
-    for (i = 0; i < n; i++) if (((const UCHAR *)p)[i] != (UCHAR)(seed + i * 7)) return 0;
-    return 1;
-}
+static ExFreePool2_fn free2;
 
 static int is_small(SIZE_T n) { return n <= SMALL_MAX; }
 static ULONG header_tag(const void *p) { return *(const ULONG *)((const UCHAR *)p - HEADER_SIZE + 4); }
@@ -51,9 +41,11 @@ static void churn_thread(void *ctx, unsigned index)
         unsigned k = i < 20000 ? next_rand(&s) % 64 : i - 20000, r = next_rand(&s);
         if (slot[k].p)
         {
-            if (!check_fill(slot[k].p, slot[k].n, (UCHAR)(k + slot[k].n))) InterlockedIncrement(&c->errors);
-            if (slot[k].kind == 1) ExFreePool(slot[k].p);
-            else ExFreePoolWithTag(slot[k].p, TAG_TEST);   /* ExFreePool2's documented equal for Pool2 blocks */
+            if (!kmtest_check_pattern(slot[k].p, slot[k].n, (UCHAR)(k + slot[k].n)))
+                InterlockedIncrement(&c->errors);
+            if (slot[k].kind == 2 && pool2 && free2) free2(slot[k].p, TAG_TEST, NULL, 0);
+            else if (slot[k].kind == 1) ExFreePool(slot[k].p);
+            else ExFreePoolWithTag(slot[k].p, TAG_TEST);
             slot[k].p = NULL;
         }
         else if (i < 20000)
@@ -68,7 +60,7 @@ static void churn_thread(void *ctx, unsigned index)
             if (!p || (kind == 2 && pool2 && !kmtest_check_fill(p, n, 0))) InterlockedIncrement(&c->errors);
             if (!p) continue;
             if (is_small(n) && header_tag(p) != TAG_TEST) InterlockedIncrement(&c->tag_errors);
-            fill(p, n, (UCHAR)(k + n));
+            kmtest_fill_pattern(p, n, (UCHAR)(k + n));
             slot[k].p = p, slot[k].n = n, slot[k].kind = kind;
         }
     }
@@ -121,7 +113,7 @@ static void producer(unsigned s)
         SIZE_T n = sizeof(SIZE_T) + next_rand(&s) % (i % 50 ? 600 : 10000);
         UCHAR *p = ExAllocatePoolWithTag(i % 2 ? PagedPool : NonPagedPool, n, TAG_TEST);
         if (!p) InterlockedIncrement(&handoff_errors);
-        else { RtlCopyMemory(p, &n, sizeof(n)); fill(p + sizeof(n), n - sizeof(n), (UCHAR)n); }
+        else { RtlCopyMemory(p, &n, sizeof(n)); kmtest_fill_pattern(p + sizeof(n), n - sizeof(n), (UCHAR)n); }
         ring_put(p);
     }
 }
@@ -135,7 +127,7 @@ static void consumer(void)
         SIZE_T n;
         if (!p) continue;
         RtlCopyMemory(&n, p, sizeof(n));
-        if (n > 10000 + sizeof(n) || !check_fill(p + sizeof(n), n - sizeof(n), (UCHAR)n))
+        if (n > 10000 + sizeof(n) || !kmtest_check_pattern(p + sizeof(n), n - sizeof(n), (UCHAR)n))
             InterlockedIncrement(&handoff_errors);
         if (i % 2) ExFreePool(p);
         else ExFreePoolWithTag(p, TAG_TEST);
@@ -155,6 +147,7 @@ static void test_threads(void)
     unsigned i;
 
     pool2 = (ExAllocatePool2_fn)kmtest_routine(L"ExAllocatePool2");
+    free2 = (ExFreePool2_fn)kmtest_routine(L"ExFreePool2");
     for (i = 0; i < 4; i++) churn[i].seed = 0x1234 + i * 7919, churn[i].errors = churn[i].tag_errors = 0;
     ok(kmtest_run_threads(4, churn_thread, NULL) == 4, "not every churn thread started\n");
     for (i = 0; i < 4; i++)

@@ -1,8 +1,9 @@
 /*
- * Zones and spin-lock-guarded lists (converted from tests/pe/zone.c and its driver half;
- * windows-behavior.md 1.3, 1.5, 3.7, 3.9, 4.5), through the DDK's own zone inlines and macros and
- * the list names the headers give (wdm.h: ExInterlockedPopEntryList -> ExfInterlockedPopEntryList,
- * ExInterlockedInsertTailList -> ExfInterlockedInsertTailList on i386; x64 imports the Ex* names):
+ * Zones and spin-lock-guarded lists (moved from tests/pe/zone.c, which keeps only the program's
+ * import bindings; windows-behavior.md 1.3, 1.5, 3.7, 3.9, 4.5), through the DDK's own zone
+ * inlines and macros and the list names the headers give (wdm.h: ExInterlockedPopEntryList ->
+ * ExfInterlockedPopEntryList, ExInterlockedInsertTailList -> ExfInterlockedInsertTailList on
+ * i386; x64 imports the Ex* names):
  * - ExInitializeZone / ExExtendZone / ExInterlockedExtendZone build the structures the macros
  *   read: segment header first, blocks handed out highest address first, TotalSegmentSize =
  *   header + n * BlockSize per segment, the newest segment at the head of SegmentList;

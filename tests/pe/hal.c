@@ -1,20 +1,12 @@
 /*
- * The project's i386 hal.dll (spec/hal.dll.spec), through the DDK headers as an i386 driver
- * reaches it (hal_driver.c):
+ * The project's i386 hal.dll (spec/hal.dll.spec) as the user-mode program sees it, through the
+ * DDK headers as an i386 driver reaches it (hal_driver.c):
  * - it is the hal.dll loaded, and the kernel's own IRQL imports (KeGetCurrentIrql, KfRaiseIrql,
  *   KfLowerIrql: i386 ntoskrnl.exe imports them from HAL.dll) are bound into it, so there is one
- *   IRQL: the pool's IRQL rules see what a driver raised through hal.dll;
- * - KeAcquireSpinLock (KfAcquireSpinLock) raises to DISPATCH_LEVEL and returns the old IRQL, the
- *   release lowers again; the lock word is what the kernel's KeAcquireSpinLockAtDpcLevel stores;
- *   the stdcall forms older binaries import do the same; RaiseToSynch forms raise to SYNCH_LEVEL;
- * - KfRaiseIrql/KfLowerIrql and the stdcall KeRaiseIrql/KeLowerIrql round trips;
- * - ExAcquireFastMutex raises to APC_LEVEL and keeps the old IRQL in the mutex, the release
- *   restores it; ExTryToAcquireFastMutex raises only when it acquires [MSDN:ExAcquireFastMutex,
- *   MSDN:ExTryToAcquireFastMutex];
+ *   IRQL: the pool's IRQL rules see what a driver raised through hal.dll; so are the driver's;
  * - KeQueryPerformanceCounter is the counter user mode reads with QueryPerformanceCounter (its
  *   kernel-mode equivalent, Microsoft's "Acquiring high-resolution time stamps"), with the same
- *   frequency; KeStallExecutionProcessor "busy-waits for at least the specified number of
- *   microseconds" [MSDN:KeStallExecutionProcessor] (a lower bound, no upper one is asserted);
+ *   frequency;
  * - misuse in child processes (exit status + STOP line): a PagedPool allocation while holding a
  *   hal.dll spin lock is BAD_POOL_CALLER 0xC2 subcode 0x08 (P2 the IRQL, P3 the pool type, P4 the
  *   size; windows-behavior.md 3.1: checked on free builds too); with the verifier on
@@ -24,6 +16,13 @@
  * - robustness, a Wine-only situation ("hal.exe builtin_hal", registered with WINEDLLOVERRIDES
  *   ending in hal.dll=b): bound to Wine's builtin hal.dll, the module warns once on stderr and
  *   keeps its own IRQL; the pool and Wine's hal.dll spin locks (on the module's lock words) work.
+ *
+ * Why here and not in the kernel-mode conformance driver (tests/kmode): the bindings are the
+ * loader's view of the program's and the kernel's import tables; QueryPerformanceCounter is a
+ * user-mode API; each misuse case ends its process with a bug check (some under the verifier,
+ * which conformance.sys does not turn on); the builtin-hal case needs a prefix overriding hal.dll
+ * and reads the module's stderr. The spin locks, IRQL round trips, fast mutexes and
+ * KeStallExecutionProcessor are tests/kmode/hal.c, run in every place.
  */
 #include <windows.h>
 #include <stdint.h>
@@ -53,102 +52,14 @@ static void test_module(void)
         void *bound = pe_bound_import(GetModuleHandleA(NULL), "hal.dll", driver_imports[i]);
         ok(bound && pe_contains(hal, bound), "the driver's %s bound to %p, outside hal.dll\n", driver_imports[i], bound);
     }
-}
-
-static void test_spin_locks(void)
-{
-    uintptr_t lock = 0, dpc_word;
-    BYTE handle[12];
-    unsigned char old;
-
+    /* The children call the others; this call keeps KeGetCurrentIrql in the program's imports. */
     ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "initial IRQL %u\n", hd_KeGetCurrentIrql());
-    /* The word KeAcquireSpinLockAtDpcLevel (ntoskrnl.exe) leaves is the word hal.dll leaves. */
-    old = hd_KeRaiseIrqlToDpcLevel();
-    hd_KeAcquireSpinLockAtDpcLevel(&lock);
-    dpc_word = lock;
-    hd_KeReleaseSpinLockFromDpcLevel(&lock);
-    hd_KeLowerIrql(old);
-
-    old = hd_KeAcquireSpinLock(&lock);
-    ok(old == HD_PASSIVE_LEVEL, "KfAcquireSpinLock returned %u\n", old);
-    ok(hd_KeGetCurrentIrql() == HD_DISPATCH_LEVEL, "IRQL %u while holding the lock\n", hd_KeGetCurrentIrql());
-    ok(lock & 1, "lock word %#Ix while held\n", lock);
-    ok(lock == dpc_word, "lock word %#Ix, KeAcquireSpinLockAtDpcLevel's %#Ix\n", lock, dpc_word);
-    hd_KeReleaseSpinLock(&lock, old);
-    ok(lock == 0, "lock word %#Ix after release\n", lock);
-    ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "IRQL %u after release\n", hd_KeGetCurrentIrql());
-
-    old = hd_KeAcquireSpinLock_stdcall(&lock);
-    ok(old == HD_PASSIVE_LEVEL && hd_KeGetCurrentIrql() == HD_DISPATCH_LEVEL && (lock & 1),
-       "KeAcquireSpinLock (stdcall): old %u, IRQL %u, word %#Ix\n", old, hd_KeGetCurrentIrql(), lock);
-    hd_KeReleaseSpinLock_stdcall(&lock, old);
-    ok(lock == 0 && hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "KeReleaseSpinLock (stdcall): IRQL %u, word %#Ix\n",
-       hd_KeGetCurrentIrql(), lock);
-
-    old = hd_KeAcquireSpinLockRaiseToSynch(&lock);
-    ok(old == HD_PASSIVE_LEVEL && hd_KeGetCurrentIrql() == HD_SYNCH_LEVEL && (lock & 1),
-       "KeAcquireSpinLockRaiseToSynch: old %u, IRQL %u, word %#Ix\n", old, hd_KeGetCurrentIrql(), lock);
-    hd_KeReleaseSpinLock(&lock, old);
-    ok(lock == 0 && hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "after release: IRQL %u, word %#Ix\n", hd_KeGetCurrentIrql(), lock);
-
-    old = hd_KeAcquireInStackQueuedSpinLock(&lock, handle);
-    ok(old == HD_PASSIVE_LEVEL, "in-stack queued: OldIrql %u\n", old);
-    /* LOCK_QUEUE_OWNER (2) while held (kmtest KeSpinLock.c, free MP builds). */
-    ok(hd_lock_queue_handle_lock(handle) == (void *)((uintptr_t)&lock | 2), "handle does not record the lock as owned\n");
-    /* A queued lock's word names the tail of its queue: the holder's KSPIN_LOCK_QUEUE, which is
-     * the handle's LockQueue at offset 0. */
-    ok(hd_KeGetCurrentIrql() == HD_DISPATCH_LEVEL && lock == (uintptr_t)handle, "in-stack queued: IRQL %u, word %#Ix\n",
-       hd_KeGetCurrentIrql(), lock);
-    hd_KeReleaseInStackQueuedSpinLock(handle);
-    ok(lock == 0 && hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "after release: IRQL %u, word %#Ix\n", hd_KeGetCurrentIrql(), lock);
-
-    old = hd_KeAcquireInStackQueuedSpinLockRaiseToSynch(&lock, handle);
-    ok(old == HD_PASSIVE_LEVEL && hd_KeGetCurrentIrql() == HD_SYNCH_LEVEL && lock == (uintptr_t)handle,
-       "in-stack queued RaiseToSynch: old %u, IRQL %u, word %#Ix\n", old, hd_KeGetCurrentIrql(), lock);
-    hd_KeReleaseInStackQueuedSpinLock(handle);
-    ok(lock == 0 && hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "after release: IRQL %u, word %#Ix\n", hd_KeGetCurrentIrql(), lock);
-}
-
-static void test_irql(void)
-{
-    unsigned char old;
-    void *p;
-
-    ok(hd_KeRaiseIrql(HD_APC_LEVEL) == HD_PASSIVE_LEVEL, "KfRaiseIrql(APC_LEVEL) did not return PASSIVE_LEVEL\n");
-    ok(hd_KeGetCurrentIrql() == HD_APC_LEVEL, "IRQL %u\n", hd_KeGetCurrentIrql());
-    /* The pool reads the same IRQL: paged pool is allowed at APC_LEVEL. */
-    p = hd_ExAllocatePoolWithTag(1, 32);
-    ok(p != NULL, "PagedPool allocation at APC_LEVEL failed\n");
-    if (p) hd_ExFreePool(p);
-    ok(hd_KeRaiseIrql(HD_DISPATCH_LEVEL) == HD_APC_LEVEL, "KfRaiseIrql(DISPATCH_LEVEL) did not return APC_LEVEL\n");
-    p = hd_ExAllocatePoolWithTag(0, 32);
-    ok(p != NULL, "NonPagedPool allocation at DISPATCH_LEVEL failed\n");
-    if (p) hd_ExFreePool(p);
-    ok(hd_KeRaiseIrql(HD_HIGH_LEVEL) == HD_DISPATCH_LEVEL, "KfRaiseIrql(HIGH_LEVEL) did not return DISPATCH_LEVEL\n");
-    ok(hd_KeGetCurrentIrql() == HD_HIGH_LEVEL, "IRQL %u\n", hd_KeGetCurrentIrql());
-    ok(hd_KeRaiseIrql(HD_HIGH_LEVEL) == HD_HIGH_LEVEL, "raising to the current level did not return it\n");
-    hd_KeLowerIrql(HD_DISPATCH_LEVEL);
-    ok(hd_KeGetCurrentIrql() == HD_DISPATCH_LEVEL, "IRQL %u after KfLowerIrql(DISPATCH_LEVEL)\n", hd_KeGetCurrentIrql());
-    hd_KeLowerIrql(HD_PASSIVE_LEVEL);
-    ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "IRQL %u after KfLowerIrql(PASSIVE_LEVEL)\n", hd_KeGetCurrentIrql());
-
-    old = hd_KeRaiseIrql_stdcall(HD_DISPATCH_LEVEL);
-    ok(old == HD_PASSIVE_LEVEL && hd_KeGetCurrentIrql() == HD_DISPATCH_LEVEL, "KeRaiseIrql (stdcall): old %u, IRQL %u\n",
-       old, hd_KeGetCurrentIrql());
-    hd_KeLowerIrql_stdcall(old);
-    ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "KeLowerIrql (stdcall): IRQL %u\n", hd_KeGetCurrentIrql());
-
-    old = hd_KeRaiseIrqlToSynchLevel();
-    ok(old == HD_PASSIVE_LEVEL && hd_KeGetCurrentIrql() == HD_SYNCH_LEVEL, "KeRaiseIrqlToSynchLevel: old %u, IRQL %u\n",
-       old, hd_KeGetCurrentIrql());
-    hd_KeLowerIrql(old);
-    ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "IRQL %u at the end\n", hd_KeGetCurrentIrql());
 }
 
 static void test_timing(void)
 {
     LARGE_INTEGER qpf, qpc;
-    int64_t frequency = 0, first, second, before, after;
+    int64_t frequency = 0, first, second;
 
     QueryPerformanceFrequency(&qpf);
     first = hd_KeQueryPerformanceCounter(&frequency);
@@ -157,47 +68,9 @@ static void test_timing(void)
     ok(frequency == qpf.QuadPart, "frequency %I64d, QueryPerformanceFrequency %I64d\n", frequency, qpf.QuadPart);
     ok(first <= qpc.QuadPart && qpc.QuadPart <= second, "counter %I64d, QueryPerformanceCounter %I64d, counter %I64d\n",
        first, qpc.QuadPart, second);
-
-    before = hd_KeQueryPerformanceCounter(NULL);
-    hd_KeStallExecutionProcessor(2000);
-    after = hd_KeQueryPerformanceCounter(NULL);
-    ok(frequency > 0 && (after - before) * 1000000 >= 2000 * frequency, "stalled %I64d ticks at %I64d Hz for 2000 us\n",
-       after - before, frequency);
 }
 
 static BYTE shared_mutex[32];
-static DWORD WINAPI try_from_other_thread(void *arg)
-{
-    int *got = arg;
-    got[0] = hd_ExTryToAcquireFastMutex(shared_mutex);
-    got[1] = hd_KeGetCurrentIrql();
-    return 0;
-}
-
-static void test_fast_mutex(void)
-{
-    int got[2] = {-1, -1};
-    HANDLE thread;
-
-    hd_ExInitializeFastMutex(shared_mutex);
-    hd_ExAcquireFastMutex(shared_mutex);
-    ok(hd_KeGetCurrentIrql() == HD_APC_LEVEL, "IRQL %u while owning a fast mutex\n", hd_KeGetCurrentIrql());
-    ok(hd_fast_mutex_count(shared_mutex) == 0, "Count %ld while owned\n", hd_fast_mutex_count(shared_mutex));
-    ok(hd_fast_mutex_old_irql(shared_mutex) == HD_PASSIVE_LEVEL, "OldIrql %lu\n", hd_fast_mutex_old_irql(shared_mutex));
-    thread = CreateThread(NULL, 0, try_from_other_thread, got, 0, NULL);
-    WaitForSingleObject(thread, INFINITE);
-    CloseHandle(thread);
-    ok(got[0] == 0, "ExTryToAcquireFastMutex of an owned mutex returned %d\n", got[0]);
-    ok(got[1] == HD_PASSIVE_LEVEL, "a failed ExTryToAcquireFastMutex left IRQL %d\n", got[1]);
-    hd_ExReleaseFastMutex(shared_mutex);
-    ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "IRQL %u after ExReleaseFastMutex\n", hd_KeGetCurrentIrql());
-    ok(hd_fast_mutex_count(shared_mutex) == 1, "Count %ld after release\n", hd_fast_mutex_count(shared_mutex));
-
-    ok(hd_ExTryToAcquireFastMutex(shared_mutex) == 1, "ExTryToAcquireFastMutex of a free mutex failed\n");
-    ok(hd_KeGetCurrentIrql() == HD_APC_LEVEL, "IRQL %u after ExTryToAcquireFastMutex\n", hd_KeGetCurrentIrql());
-    hd_ExReleaseFastMutex(shared_mutex);
-    ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "IRQL %u after release\n", hd_KeGetCurrentIrql());
-}
 
 /* ---- Misuse in child processes ---- */
 struct misuse_case { const char *name; DWORD code; const char *stop_name; ULONG64 p[4]; int nparams; int verifier; };
@@ -208,7 +81,7 @@ static const struct misuse_case cases[] =
     {"paged_free_under_spin_lock", 0xC2, "BAD_POOL_CALLER", {0x09, HD_DISPATCH_LEVEL, 1}, 3, 0},
     /* Nonpaged pool is allowed up to DISPATCH_LEVEL, not above. */
     {"nonpaged_pool_above_dispatch", 0xC2, "BAD_POOL_CALLER", {0x08, HD_DISPATCH_LEVEL + 1, 0, 100}, 4, 0},
-    /* The IRQL rules a free build does not check (tests/pe/free_build.c), with the verifier on:
+    /* The IRQL rules a free build does not check (tests/kmode/free_build.c), with the verifier on:
      * Driver Verifier's 0xC4 subcodes 0x31 (P2 current, P3 requested), 0x30 (the same) and 0x33
      * (ExAcquireFastMutex above APC_LEVEL: P2 the IRQL, P3 the mutex). */
     {"lower_above", 0xC4, "DRIVER_VERIFIER_DETECTED_VIOLATION", {0x31, HD_PASSIVE_LEVEL, HD_DISPATCH_LEVEL, 0}, 4, 1},
@@ -312,9 +185,6 @@ START_TEST(hal)
         return;
     }
     test_module();
-    test_spin_locks();
-    test_irql();
-    test_fast_mutex();
     test_timing();
     test_misuse();
 }

@@ -5,7 +5,7 @@
  * driver (tests/kmode/pool.c, pool_flags.c); this part cannot run in a driver: it checks where
  * Wine's loader bound a user-mode program's imports (the program's own import table, read from
  * user mode). Allocations that raise or end in a bug check are in pool_misuse.c, many threads at
- * once in pool_threads.c.
+ * once in the conformance driver's pool_threads group.
  */
 #include <windows.h>
 #include <stdint.h>

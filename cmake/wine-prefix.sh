@@ -56,6 +56,12 @@ if [ -n "$base" ]; then
 else
     echo "creating $arch Wine prefix in $dir"
     "$WINE_LOADER" wineboot -i >"$dir.wineboot.log" 2>&1 || { cat "$dir.wineboot.log" >&2; exit 1; }
+    # services.exe waits 10 s by default for a service to answer its start (then 1053); a kernel
+    # service's start lasts as long as its DriverEntry, and the conformance driver's runs every
+    # group (tools/conformance.sh). Wine 8.0 reads the wait as a REG_SZ when services.exe starts
+    # (programs/services/services.c, load_registry_parameters; Windows: a REG_DWORD), so it is
+    # written now, before any keepalive starts services.exe in this prefix or its copies.
+    "$WINE_LOADER" reg add 'HKLM\System\CurrentControlSet\Control' /v ServicesPipeTimeout /t REG_SZ /d 600000 /f >/dev/null
 fi
 if [ -n "$product" ]; then
     "$WINE_LOADER" reg add 'HKLM\System\CurrentControlSet\Control\ProductOptions' \

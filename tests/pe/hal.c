@@ -36,7 +36,8 @@ static void test_module(void)
 {
     static const char *const kernel_imports[] = {"KeGetCurrentIrql", "KfRaiseIrql", "KfLowerIrql"};
     static const char *const driver_imports[] = {"KfAcquireSpinLock", "KfReleaseSpinLock", "KeGetCurrentIrql",
-                                                 "KfRaiseIrql", "KfLowerIrql", "ExAcquireFastMutex"};
+                                                 "KfRaiseIrql", "KfLowerIrql", "ExAcquireFastMutex",
+                                                 "KeAcquireSpinLock", "KeReleaseSpinLock"};
     HMODULE hal = GetModuleHandleA("hal.dll"), kernel = GetModuleHandleA("ntoskrnl.exe");
     unsigned i;
     ok(kernel && !pe_is_wine_builtin(kernel), "the project's ntoskrnl.exe is not loaded\n");
@@ -54,6 +55,19 @@ static void test_module(void)
     }
     /* The children call the others; this call keeps KeGetCurrentIrql in the program's imports. */
     ok(hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "initial IRQL %u\n", hd_KeGetCurrentIrql());
+    /* The stdcall forms through their own imports (what they do in every place: the conformance
+     * driver's hal group). */
+    {
+        uintptr_t lock = 0;
+        unsigned char old = hd_KeAcquireSpinLock_stdcall(&lock);
+        unsigned char held = hd_KeGetCurrentIrql();
+        uintptr_t word = lock;
+        hd_KeReleaseSpinLock_stdcall(&lock, old);
+        ok(old == HD_PASSIVE_LEVEL && held == HD_DISPATCH_LEVEL && word == 1,
+           "KeAcquireSpinLock (stdcall import): old %u, IRQL %u, word %#Ix\n", old, held, word);
+        ok(lock == 0 && hd_KeGetCurrentIrql() == HD_PASSIVE_LEVEL, "KeReleaseSpinLock (stdcall import): word %#Ix, IRQL %u\n",
+           lock, hd_KeGetCurrentIrql());
+    }
 }
 
 static void test_timing(void)

@@ -45,3 +45,17 @@ int64_t hd_KeQueryPerformanceCounter(int64_t *frequency)
 
 void *hd_ExAllocatePoolWithTag(int paged, size_t bytes) { return ExAllocatePoolWithTag(paged ? PagedPool : NonPagedPool, bytes, 0x6c614854 /* 'THal' */); }
 void hd_ExFreePool(void *p) { ExFreePool(p); }
+
+/* The stdcall exports older binaries import by name (the headers turn the names into the
+ * fastcall Kf* macros): libhal.a's __imp__KeAcquireSpinLock@8 must bind to hal.dll's undecorated
+ * KeAcquireSpinLock (tests/abi/hal_abi_test.cpp reads this program's import table for it). */
+extern VOID (NTAPI *imp_KeAcquireSpinLock)(PKSPIN_LOCK, PKIRQL) __asm__("__imp__KeAcquireSpinLock@8");
+extern VOID (NTAPI *imp_KeReleaseSpinLock)(PKSPIN_LOCK, KIRQL) __asm__("__imp__KeReleaseSpinLock@8");
+
+unsigned char hd_KeAcquireSpinLock_stdcall(uintptr_t *lock)
+{
+    KIRQL old;
+    imp_KeAcquireSpinLock((PKSPIN_LOCK)lock, &old);
+    return old;
+}
+void hd_KeReleaseSpinLock_stdcall(uintptr_t *lock, unsigned char irql) { imp_KeReleaseSpinLock((PKSPIN_LOCK)lock, irql); }

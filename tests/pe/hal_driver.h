@@ -20,6 +20,8 @@ unsigned char hd_KeRaiseIrqlToDpcLevel(void);
 
 unsigned char hd_KeAcquireSpinLock(uintptr_t *lock);                      /* macro: KfAcquireSpinLock */
 void hd_KeReleaseSpinLock(uintptr_t *lock, unsigned char irql);           /* macro: KfReleaseSpinLock */
+unsigned char hd_KeAcquireSpinLock_stdcall(uintptr_t *lock);              /* import: KeAcquireSpinLock */
+void hd_KeReleaseSpinLock_stdcall(uintptr_t *lock, unsigned char irql);   /* import: KeReleaseSpinLock */
 
 /* FAST_MUTEX (32 bytes), initialised as ExInitializeFastMutex does. */
 void hd_ExInitializeFastMutex(void *mutex);

@@ -19,7 +19,7 @@ base=${4:+$(realpath -m "$4")}
 wine_select "$arch"
 export WINEPREFIX=$dir
 stamp="$dir/.ntoskrnl-prefix"
-want="arch=$arch product=${product:-default} wine=$("$WINE_LOADER" --version 2>/dev/null || echo unknown)"
+want="arch=$arch product=${product:-default} services_pipe_timeout=600000 wine=$("$WINE_LOADER" --version 2>/dev/null || echo unknown)"
 
 # With NTOSKRNL_KEEPALIVE (the fixtures set it to tests/pe's wine_keepalive.exe), a process that
 # keeps the prefix's wineserver up until `--shutdown`: an idle wineserver exits after 3 s, and a

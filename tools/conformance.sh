@@ -15,7 +15,9 @@
 # stopped and deleted here); its Parameters key names the results file and the place. The
 # bug-check cases the run lists run after it, one driver run each (Parameters\Case), and the bug
 # check each ended in (the host's STOP line; the drop-in's Minidump report) is compared with the
-# case's expectation by conformance_results.py. Windows:
+# case's expectation by conformance_results.py. Cases listed with "verifier" run with Driver
+# Verifier on for conformance.sys (host: --verifier; prefixes: VerifyDrivers / VerifyDriverLevel
+# set for that run, then put back as they were). Windows:
 # tools/conformance-windows.ps1 (README "Conformance tests").
 # Environment: CONFORMANCE_DRIVER (another conformance.sys), CONFORMANCE_GROUPS (Parameters\Groups),
 # WINETEST_REPORT_SUCCESS=1 (print passing checks too), CONFORMANCE_KEEP=1 (keep the work
@@ -54,6 +56,13 @@ esac
 
 # The bug-check cases the run listed ("conformance: bug check case NAME", tests/kmode/kmode_test.h).
 list_cases() { sed -n 's/^conformance: bug check case \([A-Za-z0-9_]*\).*/\1/p' "$1" | tr -d '\r'; }
+# verifier_case RESULTS NAME: whether the case runs with Driver Verifier on ("... verifier").
+verifier_case() { tr -d '\r' <"$1" | grep -q "^conformance: bug check case $2 .* verifier$"; }
+# 32-bit Wine under qemu-user (tools/setup-debian.sh registers it when the kernel cannot run i386
+# code) reports a fault on a no-access page as an illegal instruction: the driver is told, and
+# skips what only a page fault would detect (Parameters\FaultsEmulated).
+faults_emulated=0
+[ "$arch" = i386 ] && head -1 /proc/sys/fs/binfmt_misc/ntoskrnl-qemu-i386 2>/dev/null | grep -qx enabled && faults_emulated=1
 # actual_line FILE: "conformance: actual bug check ..." from the STOP line in FILE (the host's
 # output, a Minidump text report), or "... none" when it has none.
 actual_line() {
@@ -68,7 +77,8 @@ if [ "$place" = host ]; then
     host_run() {
         local out=$1 host_out=$2
         shift 2
-        local args=(--wine-fallback -q --param "Parameters\\ResultsFile=\\??\\$(winpath "$out")" --param "Parameters\\Place=host" "$@")
+        local args=(--wine-fallback -q --param "Parameters\\ResultsFile=\\??\\$(winpath "$out")" --param "Parameters\\Place=host"
+                    --param "Parameters\\FaultsEmulated=dword:$faults_emulated" "$@")
         "$here/ntoshost.sh" "${args[@]}" "$driver" >"$host_out" 2>&1
     }
     groups_param=()
@@ -80,7 +90,9 @@ if [ "$place" = host ]; then
         sed 's/^/  /' "$work/host.out"
     fi
     for c in $(list_cases "$results"); do
-        host_run "$work/case-$c.txt" "$work/case-$c.out" --param "Parameters\\Case=$c"
+        verifier_args=()
+        verifier_case "$results" "$c" && verifier_args=(--verifier)
+        host_run "$work/case-$c.txt" "$work/case-$c.out" --param "Parameters\\Case=$c" "${verifier_args[@]}"
         actual_line "$work/case-$c.out" >>"$work/case-$c.txt"
         case_args+=(--case "$work/case-$c.txt")
     done
@@ -142,7 +154,7 @@ fi
 "$WINE_LOADER" cmd /c "ping -n 900 127.0.0.1 >nul" </dev/null >/dev/null 2>&1 &
 keepalive=$!
 "$WINE_LOADER" cmd /c exit </dev/null >/dev/null 2>&1
-trap 'kill $keepalive 2>/dev/null; [ -n "${CONFORMANCE_KEEP:-}" ] || rm -rf "$work"' EXIT
+trap 'kill $keepalive 2>/dev/null; [ "${verifier_set:-0}" = 1 ] && verifier_restore; [ -n "${CONFORMANCE_KEEP:-}" ] || rm -rf "$work"' EXIT
 
 unix_results=$prefix/drive_c/windows/temp/conformance-results.txt
 mkdir -p "$(dirname "$unix_results")"
@@ -159,6 +171,34 @@ service_create() {
     wine_ sc create "$service" type= kernel start= demand binPath= 'C:\windows\system32\drivers\conformance.sys' >/dev/null
     wine_ reg add "$key" /v ResultsFile /t REG_SZ /d '\??\C:\windows\temp\conformance-results.txt' /f >/dev/null
     wine_ reg add "$key" /v Place /t REG_SZ /d "$place" /f >/dev/null
+    wine_ reg add "$key" /v FaultsEmulated /t REG_DWORD /d "$faults_emulated" /f >/dev/null
+}
+# Driver Verifier for conformance.sys alone, special pool (0x1), for a KMTEST_VERIFIER_CASE run:
+# the values verifier.exe writes (ntoskrnl/vf/settings.h), read by the drop-in at each driver load
+# (Wine's builtin ignores them). Values the prefix had before are put back afterwards.
+mm_key='HKLM\System\CurrentControlSet\Control\Session Manager\Memory Management'
+saved_verifier=()
+save_verifier_settings() {
+    local v line
+    for v in VerifyDrivers VerifyDriverLevel; do
+        line=$(wine_ reg query "$mm_key" /v "$v" | awk -v v="$v" '$1 == v {t = $2; sub(/^[ \t]*[^ \t]+[ \t]+[^ \t]+[ \t]+/, ""); print t "|" $0}')
+        saved_verifier+=("$v|$line")
+    done
+}
+verifier_set=0
+verifier_on() {
+    verifier_set=1
+    wine_ reg add "$mm_key" /v VerifyDrivers /t REG_SZ /d conformance.sys /f >/dev/null
+    wine_ reg add "$mm_key" /v VerifyDriverLevel /t REG_DWORD /d 1 /f >/dev/null
+}
+verifier_restore() {
+    local e name type data
+    verifier_set=0
+    for e in "${saved_verifier[@]}"; do
+        IFS='|' read -r name type data <<<"$e"
+        if [ -n "$type" ]; then wine_ reg add "$mm_key" /v "$name" /t "$type" /d "$data" /f >/dev/null
+        else wine_ reg delete "$mm_key" /v "$name" /f >/dev/null; fi
+    done
 }
 service_delete() {
     wine_ sc delete "$service" >/dev/null
@@ -202,9 +242,12 @@ main_status=$run_status
 # Each bug-check case alone. A bug check ends the service's winedevice.exe (the service never
 # reaches RUNNING: expected here); the drop-in records it in %SystemRoot%\Minidump (its STOP line
 # included) before the process ends; Wine's builtin records nothing.
+save_verifier_settings
 for c in $(list_cases "$results"); do
     before=$(reports | head -1)
+    verifier_case "$results" "$c" && verifier_on
     service_run "$work/case-$c.txt" "Case=$c" >"$work/case-$c.log"
+    verifier_case "$results" "$c" && verifier_restore
     cp "$unix_results" "$work/case-$c.txt" 2>/dev/null
     newest=$(reports | head -1)
     if [ -n "$newest" ] && [ "$newest" != "$before" ]; then actual_line "$newest"; else echo "conformance: actual bug check none"; fi >>"$work/case-$c.txt"

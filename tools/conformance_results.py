@@ -13,6 +13,7 @@ Bug-check cases (--case FILE: the results of one run of a KMTEST_BUGCHECK_CASE g
 the launcher's "conformance: actual bug check 0xCODE (P1,P2,P3,P4)" or "... none"): the case's
 "FILE:LINE: expect bug check 0xCODE (P1|*,...)[ todo]" line becomes one check at that location,
 passed when the bug check recorded has the code and every parameter given (todo: a known miss).
+A case without that line that ended in a bug check all the same is one failure ("GROUP:run").
 
 JSON: {"place", "place_id", "arch", "complete", "summary", "groups", "checks": [{"id", "location",
 "file", "line", "group", "outcome", "context", "message"}]}; outcome is pass, fail, todo (marked
@@ -83,8 +84,18 @@ def parse(text, lines_out=None):
         m = ACTUAL.match(raw)
         if m:
             if expect is None:
+                if m.group("code") is None or group is None:
+                    if lines_out is not None:
+                        lines_out.pop()
+                    continue
+                # A case that expected none ended in a bug check: one failure, at the case's group.
+                location = "%s:run" % group
+                message = "unexpected bug check 0x%s (%s)\n" % (m.group("code").upper(), m.group("params"))
+                checks.append({"id": "%s/%s#1" % (group, location), "location": location, "file": "", "line": 0,
+                               "group": group, "outcome": "fail", "context": "", "message": message})
+                groups[group]["fail"] += 1
                 if lines_out is not None:
-                    lines_out.pop()
+                    lines_out[-1] = "%s: Test failed: %s" % (location, message.rstrip("\n"))
                 continue
             outcome, message = bugcheck_check(expect, m, returned)
             location = "%s:%s" % (expect.group("file"), expect.group("line"))

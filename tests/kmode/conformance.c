@@ -27,8 +27,9 @@ void kmtest_group_hal(void);
 void kmtest_group_pool_threads(void);
 void kmtest_group_free_build(void);
 void kmtest_group_pool_misuse(void);
-extern const struct kmtest_group kmtest_pool_misuse_cases[];
-extern const unsigned kmtest_pool_misuse_case_count;
+void kmtest_group_lookaside_misuse(void);
+extern const struct kmtest_group kmtest_pool_misuse_cases[], kmtest_special_pool_cases[], kmtest_lookaside_misuse_cases[];
+extern const unsigned kmtest_pool_misuse_case_count, kmtest_special_pool_case_count, kmtest_lookaside_misuse_case_count;
 
 static const struct kmtest_group groups[] = {
     {"place", "place.c", kmtest_group_place, PASSIVE_LEVEL, 0},
@@ -58,6 +59,8 @@ static const struct kmtest_group groups[] = {
     {"free_build", "free_build.c", kmtest_group_free_build, PASSIVE_LEVEL, KMTEST_BUGCHECK_ON_FAILURE},
     /* Misuse a free build lets pass; a wrong answer would be a bug check. */
     {"pool_misuse", "pool_misuse.c", kmtest_group_pool_misuse, PASSIVE_LEVEL, KMTEST_BUGCHECK_ON_FAILURE},
+    /* A lookaside block size below the minimum: accepted by a free build, 0xC4 with Driver Verifier. */
+    {"lookaside_misuse", "lookaside_misuse.c", kmtest_group_lookaside_misuse, PASSIVE_LEVEL, KMTEST_BUGCHECK_ON_FAILURE},
 };
 
 /* The bug-check cases (KMTEST_BUGCHECK_CASE), one table per source. */
@@ -67,6 +70,8 @@ static const struct
     const unsigned *count;
 } case_tables[] = {
     {kmtest_pool_misuse_cases, &kmtest_pool_misuse_case_count},
+    {kmtest_special_pool_cases, &kmtest_special_pool_case_count},
+    {kmtest_lookaside_misuse_cases, &kmtest_lookaside_misuse_case_count},
 };
 
 static VOID NTAPI conformance_unload(PDRIVER_OBJECT driver)

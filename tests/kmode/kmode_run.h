@@ -4,7 +4,7 @@
 
 #include "kmode_test.h"
 
-/* Reads the service's Parameters (ResultsFile, Place, Groups, Case, BugCheckGroups) and opens the results file. */
+/* Reads the service's Parameters (ResultsFile, Place, Groups, Case, BugCheckGroups, FaultsEmulated) and opens the results file. */
 NTSTATUS kmtest_begin(PUNICODE_STRING registry_path);
 void kmtest_run_group(const struct kmtest_group *group);
 /* The summary of all groups, "conformance: end", and the file closed. */

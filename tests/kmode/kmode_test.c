@@ -478,6 +478,9 @@ static WCHAR results_path[260] = L"\\SystemRoot\\Temp\\ntoskrnl_conformance.txt"
 static WCHAR groups_wanted[260];
 static WCHAR case_wanted[64];
 static ULONG bugcheck_groups;
+static ULONG faults_emulated;
+
+int kmtest_faults_emulated(void) { return faults_emulated != 0; }
 
 static void read_parameters(PUNICODE_STRING registry_path)
 {
@@ -508,6 +511,8 @@ static void read_parameters(PUNICODE_STRING registry_path)
         RtlCopyMemory(case_wanted, text, sizeof(case_wanted) - sizeof(WCHAR));
     if (!NT_SUCCESS(query_value(key, L"BugCheckGroups", REG_DWORD, &bugcheck_groups, sizeof(ULONG), &length)))
         bugcheck_groups = 0;
+    if (!NT_SUCCESS(query_value(key, L"FaultsEmulated", REG_DWORD, &faults_emulated, sizeof(ULONG), &length)))
+        faults_emulated = 0;
     ZwClose(key);
 }
 
@@ -571,7 +576,8 @@ void kmtest_run_group(const struct kmtest_group *g)
         return;
     else if (g->flags & KMTEST_BUGCHECK_CASE)
     {
-        kmtest_printf("conformance: bug check case %s tests/kmode/%s\n", g->name, g->file);
+        kmtest_printf("conformance: bug check case %s tests/kmode/%s%s\n", g->name, g->file,
+                      g->flags & KMTEST_VERIFIER_CASE ? " verifier" : "");
         return;
     }
     bugcheck_expected = 0;

@@ -41,6 +41,12 @@
  * bug check ..."), which tools/conformance_results.py compares with the expectation. On Windows
  * the launcher runs no case (a bug check stops the machine). */
 #define KMTEST_BUGCHECK_CASE 0x2u
+/* With KMTEST_BUGCHECK_CASE: the case runs with Driver Verifier on for this driver, special pool
+ * option (0x1) included; the run lists it as "conformance: bug check case NAME FILE verifier",
+ * and the launcher turns the verifier on for that run (VerifyDrivers = conformance.sys and
+ * VerifyDriverLevel = 1 in a prefix, as verifier.exe writes them; the host's --verifier). A case
+ * without a kmtest_expect_bugcheck must not end in one. */
+#define KMTEST_VERIFIER_CASE 0x4u
 
 struct kmtest_group
 {
@@ -75,6 +81,12 @@ void *kmtest_routine(const WCHAR *name);
  * Debian's Wine 8.0 ntoskrnl.exe / hal.dll (their __wine_stub_* symbols), per architecture. */
 #define kmtest_builtin_stub(name) (winetest_set_location(__FILE__, __LINE__), kmtest_builtin_stub_(name))
 int kmtest_builtin_stub_(const char *name);
+
+/* Whether a fault on a no-access page reaches the kernel as something other than an access
+ * violation, so that page-fault detection (special pool's guard pages) cannot be observed:
+ * 32-bit Wine under qemu-user reports an illegal instruction. The launcher says so
+ * (Parameters\FaultsEmulated = 1); Windows and Wine on an x86 CPU never do. */
+int kmtest_faults_emulated(void);
 
 /* In a bug-check case: the bug check the next call must end in, written to the results before the
  * call. `checked` has bit i set when parameter i + 1 must be `p[i]`; the others are any value.

@@ -133,11 +133,6 @@ void *ld_create(enum ld_kind kind, int custom, uint32_t flags_or_type, uint32_t 
     return list;
 }
 
-void ld_reinitialize(void *list, enum ld_kind kind, size_t size, uint32_t tag)
-{
-    init(list, kind, 0, kind == LD_PAGED ? 0 : 0, 0, size, tag, 0);
-}
-
 void ld_delete(void *list, enum ld_kind kind)
 {
     switch (kind)

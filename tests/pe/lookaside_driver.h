@@ -44,8 +44,6 @@ int ld_win2k_compat(void);
  * instead of the defaults (NULL). Returns the list, or NULL for an Ex list that failed (*status). */
 void *ld_create(enum ld_kind kind, int custom, uint32_t flags_or_pool_type, uint32_t ex_flags, size_t size,
                 uint32_t tag, unsigned depth, long *status);
-/* Initialises a list again at the same address (for the verifier test). */
-void ld_reinitialize(void *list, enum ld_kind kind, size_t size, uint32_t tag);
 void ld_delete(void *list, enum ld_kind kind);
 void ld_flush(void *list);                      /* Ex lists */
 void ld_release_storage(void *list);            /* the storage, after delete */

@@ -117,7 +117,9 @@ void* allocate(const ex::pool::Request& r, nt::NTSTATUS* failure, void* context)
 }
 
 void free(void* block, nt::ULONG tag) {
-    if (block && ex::pool::contains(block)) {
+    // Special pool's own free makes these checks for its blocks, with its own codes (0xC1: 0x31 a
+    // bad IRQL, 0x20/0x21 an address it did not hand out), so they are left to it.
+    if (block && ex::pool::contains(block) && !ex::pool::special::contains(block)) {
         const ex::pool::BlockInfo info = ex::pool::query(block);
         const bool paged = info.arena == ex::pool::Arena::paged;
         const nt::KIRQL irql = ke::current_irql();

@@ -43,7 +43,13 @@ START_TEST(lookaside_misuse)
 
     if (argc > 2 && !strcmp(argv[1], "child") && !strcmp(argv[2], "pop_unmapped_entry")) exit(pop_unmapped_entry());
 
+    /* With the verifier switch on, as this case has always run. Without it, on i386 the fault
+     * reaches the vectored handler of Wine's builtin ntoskrnl.exe (joined to the module), which
+     * faults inside itself and retries for ever (seen with WINEDEBUG=+seh, December 2026): an
+     * open problem of the drop-in, not of the pop. */
+    SetEnvironmentVariableA("NTOSKRNL_VERIFIER", "1");
     code = winetest_run_self("child pop_unmapped_entry", out, sizeof(out));
+    SetEnvironmentVariableA("NTOSKRNL_VERIFIER", NULL);
     /* 32-bit Wine under qemu-user reports the fault as an illegal instruction. */
     ok(code == EXCEPTION_ACCESS_VIOLATION || (sizeof(void *) == 4 && code == EXCEPTION_ILLEGAL_INSTRUCTION),
        "pop of an unmapped entry: status %#lx, output \"%s\"\n", code, out);

@@ -492,7 +492,8 @@ static void test_slists(void)
     ok(InterlockedPopEntrySList(hdr) == (PSLIST_ENTRY)entries[1], "pop\n");
     ok(entries[1][0] == entries[0], "popped entry's Next changed\n");
     ok(ExQueryDepthSList(hdr) == 1, "depth %u\n", ExQueryDepthSList(hdr));
-    if (sizeof(void *) == 4) ok(*(USHORT *)(header + 6) == 2, "pop changed Sequence\n");
+    /* Wine's builtin (ntdll's i386 RtlInterlockedPopEntrySList) counts pops in Sequence too. */
+    if (sizeof(void *) == 4) todo_wine_if(kmtest_wine_builtin()) ok(*(USHORT *)(header + 6) == 2, "pop changed Sequence\n");
     ExInterlockedPushEntrySList(hdr, (PSLIST_ENTRY)entries[1], &slist_lock);
     InterlockedPushEntrySList(hdr, (PSLIST_ENTRY)entries[2]);
     ok(ExInterlockedPopEntrySList(hdr, &slist_lock) == (PSLIST_ENTRY)entries[2], "locked pop\n");

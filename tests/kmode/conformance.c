@@ -28,6 +28,7 @@ void kmtest_group_pool_threads(void);
 void kmtest_group_free_build(void);
 void kmtest_group_pool_misuse(void);
 void kmtest_group_lookaside_misuse(void);
+void kmtest_group_data_exports(void);
 extern const struct kmtest_group kmtest_pool_misuse_cases[], kmtest_special_pool_cases[], kmtest_lookaside_misuse_cases[];
 extern const unsigned kmtest_pool_misuse_case_count, kmtest_special_pool_case_count, kmtest_lookaside_misuse_case_count;
 
@@ -53,6 +54,7 @@ static const struct kmtest_group groups[] = {
     {"spin_lock", "spin_lock.c", kmtest_group_spin_lock, PASSIVE_LEVEL, 0},
     {"irql_cr8", "irql_cr8.c", kmtest_group_irql_cr8, PASSIVE_LEVEL, 0},
     {"hal", "hal.c", kmtest_group_hal, PASSIVE_LEVEL, 0},
+    {"data_exports", "data_exports.c", kmtest_group_data_exports, PASSIVE_LEVEL, 0},
     {"pool_threads", "pool_threads.c", kmtest_group_pool_threads, PASSIVE_LEVEL, 0},
     /* Raising below the current IRQL, lowering above it, spin locks from HIGH_LEVEL: legal on a
      * free build, a bug check with Driver Verifier on this driver or on a checked build. */

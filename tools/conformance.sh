@@ -248,6 +248,13 @@ for c in $(list_cases "$results"); do
     before=$(reports | head -1)
     verifier_case "$results" "$c" && verifier_on
     service_run "$work/case-$c.txt" "Case=$c" >"$work/case-$c.log"
+    # A start that never reached DriverEntry (no results at all: winedevice.exe of the previous
+    # case still going away) is tried once more; a case that ran is never repeated.
+    if [ ! -s "$unix_results" ]; then
+        echo "conformance: case $c wrote no results; starting it once more" >>"$work/case-$c.log"
+        sleep 2
+        service_run "$work/case-$c.txt" "Case=$c" >>"$work/case-$c.log"
+    fi
     verifier_case "$results" "$c" && verifier_restore
     cp "$unix_results" "$work/case-$c.txt" 2>/dev/null
     newest=$(reports | head -1)

@@ -17,6 +17,7 @@
 #include <ntimage.h>
 
 #include "kmode_test.h"
+#include "kmode_sysinfo.h"
 
 #define IMPORTED __declspec(dllimport)
 /* Plain "extern" in the MinGW-w64 DDK (ntifs.h). */
@@ -167,14 +168,7 @@ static int readable(unsigned first, unsigned last)
 }
 #define READABLE(name) readable(name##_, name##_)
 
-/* SYSTEM_BASIC_INFORMATION (class 0) and SYSTEM_KERNEL_DEBUGGER_INFORMATION (class 35). */
-typedef struct
-{
-    ULONG Reserved, TimerResolution, PageSize, NumberOfPhysicalPages, LowestPhysicalPageNumber,
-          HighestPhysicalPageNumber, AllocationGranularity;
-    ULONG_PTR MinimumUserModeAddress, MaximumUserModeAddress, ActiveProcessorsAffinityMask;
-    CCHAR NumberOfProcessors;
-} basic_information;
+/* SYSTEM_KERNEL_DEBUGGER_INFORMATION (class 35; SYSTEM_BASIC_INFORMATION is kmode_sysinfo.h's). */
 
 typedef struct
 {

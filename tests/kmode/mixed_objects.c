@@ -10,6 +10,7 @@
  * PsGetProcessId (XP), IoCreateDriver and IoDeleteDriver (no WDK prototypes) are resolved at run time.
  */
 #include "kmode_test.h"
+#include "kmode_sysinfo.h"
 
 #define TAG_MIXED 0x54694D78 /* xMiT */
 #define TAG_IRP_BUFFER 0x4269584d /* MXiB */
@@ -79,17 +80,6 @@ static void test_pool_crossing(void)
     if (NT_SUCCESS(status)) RtlFreeUnicodeString(&u);
 }
 
-/* SYSTEM_POOLTAG (pool_tags.c): allocations and frees of one tag, read through ZwQuerySystemInformation. */
-typedef struct
-{
-    ULONG TagUlong;
-    ULONG PagedAllocs;
-    ULONG PagedFrees;
-    SIZE_T PagedUsed;
-    ULONG NonPagedAllocs;
-    ULONG NonPagedFrees;
-    SIZE_T NonPagedUsed;
-} system_pooltag;
 
 static ULONG tag_buffer[16384];
 

@@ -8,18 +8,11 @@
  * MmIsThisAnNtAsSystem TRUE exactly for the LanmanNt and ServerNt product types).
  */
 #include "kmode_test.h"
+#include "kmode_sysinfo.h"
 
 NTSYSAPI NTSTATUS NTAPI ZwQuerySystemInformation(ULONG SystemInformationClass, PVOID SystemInformation,
                                                  ULONG SystemInformationLength, PULONG ReturnLength);
 
-/* SYSTEM_BASIC_INFORMATION: the page size at offset 8, the physical page count at 12. */
-typedef struct
-{
-    ULONG Reserved, TimerResolution, PageSize, NumberOfPhysicalPages, LowestPhysicalPageNumber,
-          HighestPhysicalPageNumber, AllocationGranularity;
-    ULONG_PTR MinimumUserModeAddress, MaximumUserModeAddress, ActiveProcessorsAffinityMask;
-    CCHAR NumberOfProcessors;
-} basic_information;
 
 static WCHAR product_type[32];
 

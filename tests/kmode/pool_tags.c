@@ -5,6 +5,7 @@
  * Windows too; bytes are asserted as lower bounds (Windows counts whole blocks).
  */
 #include "kmode_test.h"
+#include "kmode_sysinfo.h"
 
 #define SystemBasicInformation 0
 #define SystemPoolTagInformation 22
@@ -13,16 +14,6 @@
 NTSYSAPI NTSTATUS NTAPI ZwQuerySystemInformation(ULONG SystemInformationClass, PVOID SystemInformation,
                                                  ULONG SystemInformationLength, PULONG ReturnLength);
 
-typedef struct
-{
-    ULONG TagUlong;
-    ULONG PagedAllocs;
-    ULONG PagedFrees;
-    SIZE_T PagedUsed;
-    ULONG NonPagedAllocs;
-    ULONG NonPagedFrees;
-    SIZE_T NonPagedUsed;
-} system_pooltag;
 
 typedef struct
 {
@@ -30,7 +21,6 @@ typedef struct
     system_pooltag TagInfo[1];
 } system_pooltag_information;
 
-_Static_assert(sizeof(system_pooltag) == (sizeof(void *) == 8 ? 40 : 28), "SYSTEM_POOLTAG");
 
 static const system_pooltag *find_tag(const system_pooltag_information *info, ULONG tag)
 {

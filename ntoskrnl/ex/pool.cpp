@@ -2,7 +2,7 @@
 // pool_big.cpp, special pool, another allocator), around the checks every block gets alike:
 // MustSucceed types, IRQL, the protected tag, the verifier's hooks, quota and tag accounting.
 // Bug check codes and parameters are those of Microsoft's bug check reference (BAD_POOL_CALLER 0xC2).
-#include "ex/pool_internal.h"
+#include "ex/pool_small_block.h"
 #include "ex/special_pool.h"
 #include "ke/bugcheck.h"
 #include "ke/irql.h"
@@ -117,6 +117,52 @@ void* allocate(const Request& r, nt::NTSTATUS* failure) {
     }
     count(heap.tags, r.tag, r.type.paged, false, static_cast<std::int64_t>(requested));
     return body;
+}
+
+namespace detail {
+namespace {
+
+// The POOL_TYPEs allocate_plain serves inline: NonPagedPool(Nx), PagedPool, and their
+// CacheAligned forms (no MustSucceed, session or failure-handling bits), decoded by classify()
+// at compile time. Index: bit 0 paged, bit 1 NX, bit 2 cache aligned.
+constexpr nt::ULONG plain_type_bits = nt::PagedPool | nt::NonPagedPoolCacheAligned | nt::POOL_NX_ALLOCATION;
+constexpr std::size_t plain_type_index(nt::ULONG pool_type) {
+    return (pool_type & 1u) | ((pool_type >> 8) & 2u) | (pool_type & 4u);
+}
+constexpr TypeInfo plain_types[8] = {classify(0x000), classify(0x001), classify(0x200), classify(0x201),
+                                     classify(0x004), classify(0x005), classify(0x204), classify(0x205)};
+static_assert(plain_types[plain_type_index(nt::NonPagedPoolNx)].arena == ex::pool::Arena::nonpaged_nx &&
+              plain_types[plain_type_index(nt::PagedPoolCacheAligned)].cache_aligned &&
+              plain_types[plain_type_index(nt::PagedPoolCacheAligned)].paged);
+
+[[gnu::noinline]] void* allocate_plain_general(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag) {
+    return allocate(Request{bytes, tag, pool_type, classify(pool_type), false}, nullptr);
+}
+
+}  // namespace
+}  // namespace detail
+
+void* allocate_plain(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag) {
+    // The common request, served here: a small block of a plain type, the verifier off, and a
+    // free block on the thread's current page of its class. Anything else (and a page with no
+    // free block) takes allocate(), which makes the same checks in the same order: MustSucceed,
+    // special pool, IRQL.
+    if ((pool_type & ~plain_type_bits) == 0 && bytes - 1 < small_max && initialized() && !vf::enabled()) [[likely]] {
+        const TypeInfo& type = plain_types[plain_type_index(pool_type)];
+        const std::size_t block = small_block_bytes(bytes, type.cache_aligned);
+        const nt::KIRQL irql = ke::current_irql();
+        if (!irql_allowed(irql, type.paged)) [[unlikely]]
+            ke::bug_check(bad_pool_caller, 0x08, irql, pool_type, bytes);
+        ThreadHeap& heap = this_thread_heap();
+        PageInfo* page = block ? heap.current[static_cast<int>(type.arena)][type.cache_aligned][block / unit] : nullptr;
+        if (page && page->local_free) [[likely]] {
+            void* body = small_pop(*page);
+            small_format_block(*page, body, type.header_type, bytes, block, tag, false, nullptr);
+            count(heap.tags, tag, type.paged, false, static_cast<std::int64_t>(bytes));
+            return body;
+        }
+    }
+    return allocate_plain_general(pool_type, bytes, tag);
 }
 
 void set_free_observer(FreeObserver observer) { free_observer.store(observer, std::memory_order_release); }

@@ -27,7 +27,7 @@ struct TypeInfo {
     bool session;
     nt::ULONG header_type;   // the header's PoolType for a non-quota block: internal type + 1
 };
-inline TypeInfo classify(nt::ULONG pool_type) {
+constexpr TypeInfo classify(nt::ULONG pool_type) {
     TypeInfo info{};
     info.paged = nt::pool_type_is_paged(pool_type);
     info.must_succeed = nt::pool_type_must_succeed(pool_type);
@@ -57,6 +57,9 @@ struct Request {
 // did not fit (the status PsChargeProcessPoolQuota fails with, which the quota allocators raise),
 // else STATUS_INSUFFICIENT_RESOURCES.
 void* allocate(const Request& request, nt::NTSTATUS* failure = nullptr);
+// The same for a legacy request without quota (ExAllocatePool, ExAllocatePoolWithTag(Priority)),
+// whose only failure is STATUS_INSUFFICIENT_RESOURCES: the exports' hot path.
+void* allocate_plain(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag);
 
 // Told of every block about to be freed, before the pool checks or frees it (Driver Verifier's
 // pool tracking: a block a verified driver allocated stops being its outstanding allocation,

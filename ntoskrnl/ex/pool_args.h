@@ -40,6 +40,11 @@ void* legacy_failed(nt::ULONG pool_type, bool quota, nt::NTSTATUS failure);
 // The exports' own path: the same as allocate_legacy over pool_allocate, without the indirect
 // call and with the request built in place (a pair's every call is on the hot path).
 inline void* allocate_legacy(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag, bool quota) {
+    if (!quota) {
+        void* p = allocate_plain(pool_type, bytes, tag);
+        if (!p) [[unlikely]] return legacy_failed(pool_type, false, nt::status::insufficient_resources);
+        return p;
+    }
     nt::NTSTATUS failure = nt::status::insufficient_resources;
     void* p = allocate(legacy_request(pool_type, bytes, tag, quota), &failure);
     if (!p) [[unlikely]] return legacy_failed(pool_type, quota, failure);

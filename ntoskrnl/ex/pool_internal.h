@@ -205,18 +205,21 @@ inline std::size_t small_block_bytes(std::size_t bytes, bool cache_aligned) {
 // its page. nullptr when out of memory.
 void* small_allocate_slow(ThreadHeap& heap, ex::pool::Arena which, bool cache_aligned, std::size_t block_bytes,
                           PageInfo** page_out);
+// Takes the first block off a page whose local free list is not empty (its link is checked).
+inline void* small_pop(PageInfo& page) {
+    void* body = page.local_free;
+    void* next = decode_link(*static_cast<void**>(body));
+    if (!link_ok(page, body, next)) [[unlikely]] corrupt_free_list(body, next);
+    page.local_free = next;
+    ++page.used;
+    return body;
+}
 inline void* small_allocate(ThreadHeap& heap, ex::pool::Arena which, bool cache_aligned, std::size_t block_bytes,
                             PageInfo** page_out) {
     PageInfo* page = heap.current[static_cast<int>(which)][cache_aligned][block_bytes / unit];
-    if (page) {
-        if (void* body = page->local_free) {
-            void* next = decode_link(*static_cast<void**>(body));
-            if (!link_ok(*page, body, next)) [[unlikely]] corrupt_free_list(body, next);
-            page->local_free = next;
-            ++page->used;
-            *page_out = page;
-            return body;
-        }
+    if (page && page->local_free) {
+        *page_out = page;
+        return small_pop(*page);
     }
     return small_allocate_slow(heap, which, cache_aligned, block_bytes, page_out);
 }
@@ -257,7 +260,7 @@ struct ForeignBlock {
 };
 using Located = std::variant<SmallBlock, BigBlock, ForeignBlock>;
 
-// ---- The small tier (pool_small_block.cpp): the only code that writes or reads a POOL_HEADER ----
+// ---- The small tier (pool_small_block.h/.cpp): the only code that writes or reads a POOL_HEADER ----
 // (besides special pool, which lays its own).
 // Where a quota block names the process it charged: x64 Windows has the header's ProcessBilled;
 // i386 Windows (through Windows 7) adds a pointer slot to the request and keeps the EPROCESS in
@@ -269,16 +272,8 @@ inline constexpr std::size_t quota_slot_bytes = nt::is_64bit ? 0 : sizeof(void*)
 inline std::size_t small_quota_block_bytes(std::size_t requested, bool cache_aligned) {
     return requested <= SIZE_MAX - quota_slot_bytes ? small_block_bytes(requested + quota_slot_bytes, cache_aligned) : 0;
 }
-// Takes a free block of `block_bytes` and formats it for `requested` bytes: header (type, tag,
-// the process a quota block charged), slack pattern, process slot. nullptr when out of memory.
-void* small_allocate_block(ThreadHeap& heap, const TypeInfo& type, std::size_t requested, std::size_t block_bytes,
-                           nt::ULONG tag, bool quota, void* billed);
-// Validates a pointer into the small region of `which`: header, neighbours, slack, billed
-// process; bug checks on anything that is not a live block's body.
-SmallBlock small_locate(ex::pool::Arena which, SmallRegion& region, std::uintptr_t a);
-// Marks the header free: losing that race to another free of the block is a double free. The
-// block then goes back with small_release.
-void small_mark_free(const SmallBlock& b, void* block);
+// The block functions themselves (small_allocate_block, small_locate, small_mark_free) are
+// inline in ex/pool_small_block.h, which the entry points include.
 
 // ---- The big tier (pool_big.cpp) ----
 // A block of whole pages for `bytes`, the tail of its last page filled with the slack pattern.

@@ -153,15 +153,6 @@ void collect_remote_pages(ThreadHeap& heap) {
     }
 }
 
-void* pop(PageInfo& page) {
-    void* body = page.local_free;
-    void* next = decode_link(*static_cast<void**>(body));
-    if (!link_ok(page, body, next)) corrupt_free_list(body, next);
-    page.local_free = next;
-    ++page.used;
-    return body;
-}
-
 }  // namespace
 
 void* small_allocate_slow(ThreadHeap& heap, ex::pool::Arena which, bool cache_aligned, std::size_t block_bytes,
@@ -177,20 +168,20 @@ void* small_allocate_slow(ThreadHeap& heap, ex::pool::Arena which, bool cache_al
         current = next;
     };
     PageInfo* page = current;
-    if (page && (page->local_free || take_remote_frees(*page))) return pop(*(*page_out = page));
+    if (page && (page->local_free || take_remote_frees(*page))) return small_pop(*(*page_out = page));
     collect_remote_pages(heap);
     PageInfo*& available = heap.available[a][cache_aligned][units];
     while ((page = available)) {
         unlink_available(heap, *page);
         if (page->local_free || take_remote_frees(*page)) {
             make_current(page);
-            return pop(*(*page_out = page));
+            return small_pop(*(*page_out = page));
         }
     }
     page = new_page(which, heap, units, cache_aligned);
     if (!page) return nullptr;
     make_current(page);
-    return pop(*(*page_out = page));
+    return small_pop(*(*page_out = page));
 }
 
 void small_release(ThreadHeap& heap, PageInfo& page, void* body) {

@@ -71,7 +71,7 @@ static VOID NTAPI count_free_ex(PVOID block, PLOOKASIDE_LIST_EX list)
     ld_calls.last_list = list;
 }
 
-size_t ld_storage_size(enum ld_kind kind)
+static size_t storage_size(enum ld_kind kind)
 {
     return kind == LD_NPAGED ? sizeof(NPAGED_LOOKASIDE_LIST)
          : kind == LD_PAGED  ? sizeof(PAGED_LOOKASIDE_LIST)
@@ -80,22 +80,13 @@ size_t ld_storage_size(enum ld_kind kind)
 
 static void *storage(enum ld_kind kind)
 {
-    size_t n = ld_storage_size(kind);
+    size_t n = storage_size(kind);
     unsigned char *p = ExAllocatePoolWithTag(NonPagedPool, n + GUARD_BYTES, STORAGE_TAG);
     size_t i;
     if (!p) return NULL;
     for (i = 0; i < n; i++) p[i] = 0;
     for (; i < n + GUARD_BYTES; i++) p[i] = 0xA5;
     return p;
-}
-
-int ld_guard_intact(void *list, enum ld_kind kind)
-{
-    const unsigned char *p = (const unsigned char *)list + ld_storage_size(kind);
-    int i;
-    for (i = 0; i < GUARD_BYTES; i++)
-        if (p[i] != 0xA5) return 0;
-    return 1;
 }
 
 static long init(void *list, enum ld_kind kind, int custom, uint32_t flags_or_type, uint32_t ex_flags, size_t size,
@@ -133,20 +124,6 @@ void *ld_create(enum ld_kind kind, int custom, uint32_t flags_or_type, uint32_t 
     return list;
 }
 
-void ld_delete(void *list, enum ld_kind kind)
-{
-    switch (kind)
-    {
-    case LD_NPAGED: ExDeleteNPagedLookasideList(list); break;
-    case LD_PAGED: ExDeletePagedLookasideList(list); break;
-    default: ExDeleteLookasideListEx(list); break;
-    }
-}
-
-void ld_flush(void *list) { ExFlushLookasideListEx(list); }
-
-void ld_release_storage(void *list) { ExFreePool(list); }
-
 void *ld_alloc(void *list, enum ld_kind kind)
 {
     switch (kind)
@@ -165,16 +142,6 @@ void ld_free(void *list, enum ld_kind kind, void *block)
     case LD_PAGED: ExFreeToPagedLookasideList(list, block); break;
     default: ExFreeToLookasideListEx(list, block); break;
     }
-}
-
-int ld_has_export(enum ld_kind kind)
-{
-#ifdef _WIN64
-    (void)kind;
-    return 1;
-#else
-    return kind == LD_PAGED;
-#endif
 }
 
 #ifndef _WIN64
@@ -211,46 +178,11 @@ void ld_free_export(void *list, enum ld_kind kind, void *block)
 #endif
 }
 
-void ld_fields(void *list, struct ld_fields *out)
-{
-    GENERAL_LOOKASIDE *l = &((NPAGED_LOOKASIDE_LIST *)list)->L;   /* L is first in all three */
-    out->depth = l->Depth;
-    out->maximum_depth = l->MaximumDepth;
-    out->total_allocates = l->TotalAllocates;
-    out->allocate_misses = l->AllocateMisses;
-    out->total_frees = l->TotalFrees;
-    out->free_misses = l->FreeMisses;
-    out->type = l->Type;
-    out->tag = l->Tag;
-    out->size = l->Size;
-    out->allocate = (void *)l->Allocate;
-    out->free = (void *)l->Free;
-    out->last_total_allocates = l->LastTotalAllocates;
-    out->last_allocate_misses = l->LastAllocateMisses;
-    out->slist_depth = ExQueryDepthSList(&l->ListHead);
-}
-
-void ld_set_depth(void *list, unsigned depth) { ((NPAGED_LOOKASIDE_LIST *)list)->L.Depth = (USHORT)depth; }
-
-size_t ld_slist_header_size(void) { return sizeof(SLIST_HEADER); }
-
 void ld_slist_init(void *header) { InitializeSListHead(header); }
 
 void *ld_slist_push(void *header, void *entry) { return InterlockedPushEntrySList(header, entry); }
 
 void *ld_slist_pop(void *header) { return InterlockedPopEntrySList(header); }
-
-void *ld_slist_flush(void *header) { return InterlockedFlushSList(header); }
-
-/* The lock only matters to Win2000-compat builds (the XP+ headers drop it, windows-behavior.md 1.5). */
-static KSPIN_LOCK slist_lock __attribute__((unused));
-
-void *ld_slist_push_locked(void *header, void *entry)
-{
-    return ExInterlockedPushEntrySList(header, entry, &slist_lock);
-}
-
-void *ld_slist_pop_locked(void *header) { return ExInterlockedPopEntrySList(header, &slist_lock); }
 
 unsigned ld_slist_depth(void *header) { return ExQueryDepthSList((PSLIST_HEADER)header); }
 

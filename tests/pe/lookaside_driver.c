@@ -12,7 +12,6 @@
 
 #include "lookaside_driver.h"
 
-#define GUARD_BYTES 64
 #define STORAGE_TAG 0x54734C54u /* "TLsT" in memory */
 
 /* Not declared by the MinGW-w64 DDK: wdm.h's prototype (FirstEntrySList, exported on both
@@ -29,8 +28,6 @@ NTKERNELAPI PVOID NTAPI export_alloc_ex(PLOOKASIDE_LIST_EX) __asm__("ExAllocateF
 NTKERNELAPI VOID NTAPI export_free_ex(PLOOKASIDE_LIST_EX, PVOID) __asm__("ExFreeToLookasideListEx");
 #endif
 
-struct ld_calls ld_calls;
-
 int ld_win2k_compat(void)
 {
 #if defined(_WIN2K_COMPAT_SLIST_USAGE) && defined(_X86_)
@@ -38,37 +35,6 @@ int ld_win2k_compat(void)
 #else
     return 0;
 #endif
-}
-
-static PVOID NTAPI count_allocate(POOL_TYPE type, SIZE_T size, ULONG tag)
-{
-    ld_calls.allocs++;
-    ld_calls.last_type = type;
-    ld_calls.last_size = size;
-    ld_calls.last_tag = tag;
-    ld_calls.last_list = NULL;
-    return ExAllocatePoolWithTag(NonPagedPool, size, tag);
-}
-
-static VOID NTAPI count_free(PVOID block)
-{
-    ld_calls.frees++;
-    ld_calls.last_freed = block;
-    ld_calls.last_list = NULL;
-    ExFreePool(block);
-}
-
-static PVOID NTAPI count_allocate_ex(POOL_TYPE type, SIZE_T size, ULONG tag, PLOOKASIDE_LIST_EX list)
-{
-    PVOID p = count_allocate(type, size, tag);
-    ld_calls.last_list = list;
-    return p;
-}
-
-static VOID NTAPI count_free_ex(PVOID block, PLOOKASIDE_LIST_EX list)
-{
-    count_free(block);
-    ld_calls.last_list = list;
 }
 
 static size_t storage_size(enum ld_kind kind)
@@ -81,40 +47,37 @@ static size_t storage_size(enum ld_kind kind)
 static void *storage(enum ld_kind kind)
 {
     size_t n = storage_size(kind);
-    unsigned char *p = ExAllocatePoolWithTag(NonPagedPool, n + GUARD_BYTES, STORAGE_TAG);
+    unsigned char *p = ExAllocatePoolWithTag(NonPagedPool, n, STORAGE_TAG);
     size_t i;
     if (!p) return NULL;
     for (i = 0; i < n; i++) p[i] = 0;
-    for (; i < n + GUARD_BYTES; i++) p[i] = 0xA5;
     return p;
 }
 
-static long init(void *list, enum ld_kind kind, int custom, uint32_t flags_or_type, uint32_t ex_flags, size_t size,
-                 uint32_t tag, unsigned depth)
+static long init(void *list, enum ld_kind kind, uint32_t flags_or_type, uint32_t ex_flags, size_t size, uint32_t tag,
+                 unsigned depth)
 {
     switch (kind)
     {
     case LD_NPAGED:
-        ExInitializeNPagedLookasideList(list, custom ? count_allocate : NULL, custom ? count_free : NULL,
-                                        flags_or_type, size, tag, (USHORT)depth);
+        ExInitializeNPagedLookasideList(list, NULL, NULL, flags_or_type, size, tag, (USHORT)depth);
         return 0;
     case LD_PAGED:
-        ExInitializePagedLookasideList(list, custom ? count_allocate : NULL, custom ? count_free : NULL,
-                                       flags_or_type, size, tag, (USHORT)depth);
+        ExInitializePagedLookasideList(list, NULL, NULL, flags_or_type, size, tag, (USHORT)depth);
         return 0;
     default:
-        return ExInitializeLookasideListEx(list, custom ? count_allocate_ex : NULL, custom ? count_free_ex : NULL,
-                                           (POOL_TYPE)flags_or_type, ex_flags, size, tag, (USHORT)depth);
+        return ExInitializeLookasideListEx(list, NULL, NULL, (POOL_TYPE)flags_or_type, ex_flags, size, tag,
+                                           (USHORT)depth);
     }
 }
 
-void *ld_create(enum ld_kind kind, int custom, uint32_t flags_or_type, uint32_t ex_flags, size_t size, uint32_t tag,
-                unsigned depth, long *status)
+void *ld_create(enum ld_kind kind, uint32_t flags_or_type, uint32_t ex_flags, size_t size, uint32_t tag, unsigned depth,
+                long *status)
 {
     void *list = storage(kind);
     long st;
     if (!list) return NULL;
-    st = init(list, kind, custom, flags_or_type, ex_flags, size, tag, depth);
+    st = init(list, kind, flags_or_type, ex_flags, size, tag, depth);
     if (status) *status = st;
     if (st < 0)
     {

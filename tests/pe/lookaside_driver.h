@@ -13,26 +13,13 @@
 
 enum ld_kind { LD_NPAGED, LD_PAGED, LD_EX };
 
-/* What the custom callbacks saw. */
-struct ld_calls
-{
-    int allocs, frees;
-    uint32_t last_type, last_tag;
-    size_t last_size;
-    void *last_list;        /* the list an Ex callback received (NULL for classic ones) */
-    void *last_freed;
-};
-
-extern struct ld_calls ld_calls;
-
 /* Whether this driver half was built with _WIN2K_COMPAT_SLIST_USAGE. */
 int ld_win2k_compat(void);
 
-/* A list of the given kind in zeroed storage of the DDK's size (plus `guard` bytes filled with
- * 0xA5 after it, to catch writes past the structure). custom: use the counting callbacks
- * instead of the defaults (NULL). Returns the list, or NULL for an Ex list that failed (*status). */
-void *ld_create(enum ld_kind kind, int custom, uint32_t flags_or_pool_type, uint32_t ex_flags, size_t size,
-                uint32_t tag, unsigned depth, long *status);
+/* A list of the given kind, with the default allocate and free routines, in zeroed storage of
+ * the DDK's size. Returns the list, or NULL for an Ex list that failed (*status). */
+void *ld_create(enum ld_kind kind, uint32_t flags_or_pool_type, uint32_t ex_flags, size_t size, uint32_t tag,
+                unsigned depth, long *status);
 
 /* The header inlines (ExAllocateFrom.../ExFreeTo...). */
 void *ld_alloc(void *list, enum ld_kind kind);

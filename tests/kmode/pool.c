@@ -10,8 +10,8 @@
 
 #define TAG_TEST MEMTAG('P', 'l', 'T', 's')
 #define TAG_NONE MEMTAG('N', 'o', 'n', 'e')
-#define HEADER_SIZE (2 * sizeof(void *))        /* POOL_HEADER, also the allocation unit (3.1, 4.6) */
-#define SMALL_MAX (PAGE_SIZE - 4 * sizeof(void *))
+#define HEADER_SIZE KMTEST_POOL_HEADER_SIZE
+#define SMALL_MAX KMTEST_POOL_SMALL_MAX
 #define POOL_FLAG_NON_PAGED 0x40ull
 #define POOL_FLAG_PAGED 0x100ull
 
@@ -22,30 +22,6 @@ typedef PVOID (NTAPI *ExAllocatePool2_fn)(ULONG64, SIZE_T, ULONG);
 
 /* What the pool has of Windows' layout (kmtest_pool_layout), probed when the group starts. */
 static unsigned layout;
-
-static ULONG header_word(const void *p) { return *(const ULONG *)((const UCHAR *)p - HEADER_SIZE); }
-static ULONG header_tag(const void *p) { return *(const ULONG *)((const UCHAR *)p - HEADER_SIZE + 4); }
-/* POOL_HEADER (4.6): i386 Ulong1 bits 16-24 BlockSize, 25-31 PoolType; x64 byte 2 BlockSize, byte 3 PoolType. */
-static unsigned header_block_size(const void *p)
-{
-    return sizeof(void *) == 8 ? (header_word(p) >> 16) & 0xFF : (header_word(p) >> 16) & 0x1FF;
-}
-static unsigned header_pool_type(const void *p) { return sizeof(void *) == 8 ? header_word(p) >> 24 : header_word(p) >> 25; }
-static ULONG_PTR page_offset(const void *p) { return (ULONG_PTR)p & (PAGE_SIZE - 1); }
-
-static void check_small(const void *p, SIZE_T n, ULONG tag)
-{
-    unsigned units = header_block_size(p), need = (unsigned)((n + 2 * HEADER_SIZE - 1) / HEADER_SIZE);
-    ok(((ULONG_PTR)p & (HEADER_SIZE - 1)) == 0, "%p (%Iu bytes) not %u-byte aligned\n", p, n, (unsigned)HEADER_SIZE);
-    if (!(layout & KMTEST_POOL_HEADER)) return;   /* the probe reported it (pool_layout.c) */
-    ok(page_offset(p) >= HEADER_SIZE, "%p (%Iu bytes): no room for a header in its page\n", p, n);
-    ok(page_offset(p) + (n ? n : 1) <= PAGE_SIZE, "%p (%Iu bytes) crosses a page\n", p, n);
-    ok(header_tag(p) == tag, "%p (%Iu bytes): header tag %#lx, expected %#lx\n", p, n, header_tag(p), tag);
-    ok(units >= need, "%p (%Iu bytes): BlockSize %u units, expected at least %u\n", p, n, units, need);
-    ok(page_offset(p) - HEADER_SIZE + units * HEADER_SIZE <= PAGE_SIZE, "%p (%Iu bytes): BlockSize %u reaches past the page\n",
-       p, n, units);
-    ok(header_pool_type(p) != 0, "%p (%Iu bytes): PoolType 0 in an allocated block\n", p, n);
-}
 
 static void *blocks[PAGE_SIZE];
 
@@ -60,10 +36,11 @@ static void test_small_blocks(void)
     {
         blocks[n] = ExAllocatePoolWithTag(NonPagedPool, n, TAG_TEST);
         if (!blocks[n]) { missing++; continue; }
-        if (n % 97 == 1 || n > SMALL_MAX - 40) check_small(blocks[n], n, TAG_TEST);
+        if (n % 97 == 1 || n > SMALL_MAX - 40) kmtest_pool_check_small(layout, blocks[n], n, TAG_TEST);
         else if (!((ULONG_PTR)blocks[n] % HEADER_SIZE == 0 &&
-                   (!(layout & KMTEST_POOL_HEADER) || (page_offset(blocks[n]) >= HEADER_SIZE &&
-                                                        page_offset(blocks[n]) + n <= PAGE_SIZE && header_tag(blocks[n]) == TAG_TEST))))
+                   (!(layout & KMTEST_POOL_HEADER) || (kmtest_page_offset(blocks[n]) >= HEADER_SIZE &&
+                                                        kmtest_page_offset(blocks[n]) + n <= PAGE_SIZE &&
+                                                        kmtest_pool_header_tag(blocks[n]) == TAG_TEST))))
             bad++;
         kmtest_fill_pattern(blocks[n], n, (UCHAR)n);
     }
@@ -72,7 +49,9 @@ static void test_small_blocks(void)
     for (n = 1, bad = 0; n <= SMALL_MAX; n++)
     {
         if (!blocks[n]) continue;
-        if (!kmtest_check_pattern(blocks[n], n, (UCHAR)n) || ((layout & KMTEST_POOL_HEADER) && header_tag(blocks[n]) != TAG_TEST)) bad++;
+        if (!kmtest_check_pattern(blocks[n], n, (UCHAR)n) ||
+            ((layout & KMTEST_POOL_HEADER) && kmtest_pool_header_tag(blocks[n]) != TAG_TEST))
+            bad++;
         ExFreePoolWithTag(blocks[n], TAG_TEST);
     }
     ok(bad == 0, "%Iu small blocks overwritten by their neighbours\n", bad);
@@ -85,7 +64,7 @@ static void test_small_blocks(void)
             void *p = ExAllocatePoolWithTag((POOL_TYPE)types[t], sizes[i], TAG_TEST);
             ok(p != NULL, "%Iu bytes: NULL\n", sizes[i]);
             if (!p) continue;
-            check_small(p, sizes[i], TAG_TEST);
+            kmtest_pool_check_small(layout, p, sizes[i], TAG_TEST);
             kmtest_fill_pattern(p, sizes[i], 0x5A);
             ok(kmtest_check_pattern(p, sizes[i], 0x5A), "%Iu bytes: contents lost\n", sizes[i]);
             ExFreePoolWithTag(p, TAG_TEST);
@@ -108,7 +87,7 @@ static void test_big_blocks(void)
             ok(p != NULL, "type %#lx, %Iu bytes: NULL\n", types[t], sizes[i]);
             if (!p) continue;
             if (layout & KMTEST_POOL_ALIGNED)
-                ok(page_offset(p) == 0, "type %#lx, %Iu bytes: %p not page aligned\n", types[t], sizes[i], p);
+                ok(kmtest_page_offset(p) == 0, "type %#lx, %Iu bytes: %p not page aligned\n", types[t], sizes[i], p);
             kmtest_fill_pattern(p, sizes[i], 3);
             ok(kmtest_check_pattern(p, sizes[i], 3), "type %#lx, %Iu bytes: contents lost\n", types[t], sizes[i]);
             ExFreePoolWithTag(p, TAG_TEST);
@@ -130,7 +109,7 @@ static void check_tagged(const char *what, void *p, ULONG tag)
     ok(p != NULL, "%s: NULL\n", what);
     if (!p) return;
     winetest_push_context("%s", what);
-    check_small(p, 40, tag);
+    kmtest_pool_check_small(layout, p, 40, tag);
     winetest_pop_context();
     ExFreePool(p);
 }
@@ -152,7 +131,7 @@ static void test_zero_bytes(void)
     ok(p != NULL || broken(p == NULL), "ExAllocatePoolWithTag(0): NULL\n");
     if (p)
     {
-        check_small(p, 1, TAG_TEST);
+        kmtest_pool_check_small(layout, p, 1, TAG_TEST);
         p[0] = 0x42;
         ExFreePoolWithTag(p, TAG_TEST);
     }
@@ -190,7 +169,7 @@ static void test_query_block_size(void)
         SIZE_T size;
         if (!p) { ok(0, "%Iu bytes: NULL\n", sizes[i]); continue; }
         size = ExQueryPoolBlockSize(p, &charged);
-        ok(size >= sizes[i] && page_offset(p) + size <= PAGE_SIZE, "%Iu bytes: block size %Iu\n", sizes[i], size);
+        ok(size >= sizes[i] && kmtest_page_offset(p) + size <= PAGE_SIZE, "%Iu bytes: block size %Iu\n", sizes[i], size);
         ok(charged == FALSE, "%Iu bytes: quota flag %u\n", sizes[i], charged);
         ExFreePoolWithTag(p, TAG_TEST);
     }
@@ -214,7 +193,7 @@ static void test_pool2(void)
         SIZE_T i, nonzero = 0;
         for (i = 0; i < 200; i++) nonzero += p[i] != 0;
         ok(nonzero == 0, "%Iu bytes not zeroed\n", nonzero);
-        check_small(p, 200, TAG_TEST);
+        kmtest_pool_check_small(layout, p, 200, TAG_TEST);
         ExFreePoolWithTag(p, TAG_TEST);
     }
     p = pool2(POOL_FLAG_NON_PAGED, 64, 0);

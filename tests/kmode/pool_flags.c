@@ -16,8 +16,8 @@
 /* ExAllocatePool and ExAllocatePoolWithQuota tag their blocks "None" (3.1: ReactOS TAG_NONE 'enoN';
  * project decision: the same on Windows). */
 #define TAG_NONE MEMTAG('N', 'o', 'n', 'e')
-#define HEADER_SIZE (2 * sizeof(void *))        /* POOL_HEADER, also the allocation unit (3.1, 4.6) */
-#define SMALL_MAX (PAGE_SIZE - 4 * sizeof(void *))
+#define HEADER_SIZE KMTEST_POOL_HEADER_SIZE
+#define SMALL_MAX KMTEST_POOL_SMALL_MAX
 
 /* Not in the MinGW-w64 DDK (windows-behavior.md 5.3): the values of 3.2 and MSDN. */
 #define X_POOL_COLD_ALLOCATION 0x100u
@@ -74,33 +74,9 @@ static free2_fn free2;
 /* What the pool has of Windows' layout (kmtest_pool_layout), probed when the group starts. */
 static unsigned layout;
 
-static ULONG header_word(const void *p) { return *(const ULONG *)((const UCHAR *)p - HEADER_SIZE); }
-static ULONG header_tag(const void *p) { return *(const ULONG *)((const UCHAR *)p - HEADER_SIZE + 4); }
-/* POOL_HEADER (4.6): i386 Ulong1 bits 16-24 BlockSize, 25-31 PoolType; x64 byte 2 BlockSize, byte 3 PoolType. */
-static unsigned header_block_size(const void *p)
-{
-    return sizeof(void *) == 8 ? (header_word(p) >> 16) & 0xFF : (header_word(p) >> 16) & 0x1FF;
-}
-static unsigned header_pool_type(const void *p) { return sizeof(void *) == 8 ? header_word(p) >> 24 : header_word(p) >> 25; }
-static ULONG_PTR page_offset(const void *p) { return (ULONG_PTR)p & (PAGE_SIZE - 1); }
 static int is_small(SIZE_T n) { return n <= SMALL_MAX; }
 
 static int all_zero(const void *p, SIZE_T n) { return kmtest_check_fill(p, n, 0); }
-
-/* Checks shared by every small block (3.1, 4.6, 8.1), as pool.c's. */
-static void check_small(const void *p, SIZE_T n, ULONG tag)
-{
-    unsigned units = header_block_size(p), need = (unsigned)((n + 2 * HEADER_SIZE - 1) / HEADER_SIZE);
-    ok(((ULONG_PTR)p & (HEADER_SIZE - 1)) == 0, "%p (%Iu bytes) not %u-byte aligned\n", p, n, (unsigned)HEADER_SIZE);
-    if (!(layout & KMTEST_POOL_HEADER)) return;   /* the probe reported it (pool_layout.c) */
-    ok(page_offset(p) >= HEADER_SIZE, "%p (%Iu bytes): no room for a header in its page\n", p, n);
-    ok(page_offset(p) + (n ? n : 1) <= PAGE_SIZE, "%p (%Iu bytes) crosses a page\n", p, n);
-    ok(header_tag(p) == tag, "%p (%Iu bytes): header tag %#lx, expected %#lx\n", p, n, header_tag(p), tag);
-    ok(units >= need, "%p (%Iu bytes): BlockSize %u units, expected at least %u\n", p, n, units, need);
-    ok(page_offset(p) - HEADER_SIZE + units * HEADER_SIZE <= PAGE_SIZE, "%p (%Iu bytes): BlockSize %u reaches past the page\n",
-       p, n, units);
-    ok(header_pool_type(p) != 0, "%p (%Iu bytes): PoolType 0 in an allocated block\n", p, n);
-}
 
 static void test_default_tags(void)
 {
@@ -114,7 +90,7 @@ static void test_default_tags(void)
     ok(p != NULL, "ExAllocatePool2: NULL\n");
     if (!p) return;
     winetest_push_context("ExAllocatePool2");
-    check_small(p, 40, TAG_TEST);
+    kmtest_pool_check_small(layout, p, 40, TAG_TEST);
     winetest_pop_context();
     ExFreePool(p);
 }
@@ -137,7 +113,7 @@ static void test_zero_bytes(void)
     ok(p != NULL || broken(p == NULL), "ExAllocatePool2(0): NULL\n");
     if (p)
     {
-        check_small(p, 1, TAG_TEST);
+        kmtest_pool_check_small(layout, p, 1, TAG_TEST);
         ok(p[0] == 0, "ExAllocatePool2(0) did not zero its byte\n");
         free2(p, TAG_TEST, NULL, 0);
     }
@@ -238,7 +214,8 @@ static void test_other_types(void)
         UCHAR *p = ExAllocatePoolWithTag((POOL_TYPE)types[i], 200, TAG_TEST), *q;
         ok(p != NULL, "type %#lx: NULL\n", types[i]);
         q = ExAllocatePoolWithTag((POOL_TYPE)types[i], 2 * PAGE_SIZE, TAG_TEST);
-        ok(q != NULL && (!(layout & KMTEST_POOL_ALIGNED) || page_offset(q) == 0), "type %#lx: big block %p\n", types[i], q);
+        ok(q != NULL && (!(layout & KMTEST_POOL_ALIGNED) || kmtest_page_offset(q) == 0), "type %#lx: big block %p\n",
+           types[i], q);
         if (p && (layout & KMTEST_POOL_ALIGNED) && (types[i] == X_NonPagedPoolCacheAlignedSession || types[i] == X_PagedPoolCacheAlignedSession))
             ok(((ULONG_PTR)p & 63) == 0, "type %#lx: %p not 64-byte aligned\n", types[i], p);
         if (p)
@@ -280,8 +257,8 @@ static void test_pool2(void)
         ok(p != NULL, "%Iu bytes: NULL\n", sizes[i]);
         if (!p) continue;
         ok(all_zero(p, sizes[i]), "%Iu bytes: not zeroed\n", sizes[i]);
-        if (is_small(sizes[i])) check_small(p, sizes[i], TAG_TEST);
-        else ok(page_offset(p) == 0, "%Iu bytes: %p not page aligned\n", sizes[i], p);
+        if (is_small(sizes[i])) kmtest_pool_check_small(layout, p, sizes[i], TAG_TEST);
+        else ok(kmtest_page_offset(p) == 0, "%Iu bytes: %p not page aligned\n", sizes[i], p);
         free2(p, TAG_TEST, NULL, 0);
     }
     ok(!pool2(F_NON_PAGED, 64, 0), "tag 0 accepted\n");
@@ -315,7 +292,7 @@ static void test_pool3(void)
     }
     p = pool3(F_NON_PAGED, 300, TAG_TEST, NULL, 0);
     ok(p && all_zero(p, 300), "no parameters: %p\n", p);
-    if (p) { check_small(p, 300, TAG_TEST); free2(p, TAG_TEST, NULL, 0); }
+    if (p) { kmtest_pool_check_small(layout, p, 300, TAG_TEST); free2(p, TAG_TEST, NULL, 0); }
     p = pool3(F_PAGED, 300, TAG_TEST, &priority, 1);
     ok(p && all_zero(p, 300), "priority parameter: %p\n", p);
     if (p) free2(p, TAG_TEST, NULL, 0);
@@ -326,7 +303,7 @@ static void test_pool3(void)
     ok(p != NULL, "unknown optional parameter type refused\n");
     if (p) free2(p, TAG_TEST, NULL, 0);
     p = pool3(F_NON_PAGED, 5000, TAG_TEST, both, 2);
-    ok(p && page_offset(p) == 0 && all_zero(p, 5000), "priority + unknown optional: %p\n", p);
+    ok(p && kmtest_page_offset(p) == 0 && all_zero(p, 5000), "priority + unknown optional: %p\n", p);
     if (p) free2(p, TAG_TEST, NULL, 0);
     p = pool3(F_NON_PAGED, 300, 0, NULL, 0);
     ok(!p, "tag 0 accepted\n");

@@ -12,7 +12,6 @@
 
 #include "lookaside_driver.h"
 
-#define GUARD_BYTES 64
 #define STORAGE_TAG 0x54734C54u /* "TLsT" in memory */
 
 /* Not declared by the MinGW-w64 DDK: wdm.h's prototype (FirstEntrySList, exported on both
@@ -29,8 +28,6 @@ NTKERNELAPI PVOID NTAPI export_alloc_ex(PLOOKASIDE_LIST_EX) __asm__("ExAllocateF
 NTKERNELAPI VOID NTAPI export_free_ex(PLOOKASIDE_LIST_EX, PVOID) __asm__("ExFreeToLookasideListEx");
 #endif
 
-struct ld_calls ld_calls;
-
 int ld_win2k_compat(void)
 {
 #if defined(_WIN2K_COMPAT_SLIST_USAGE) && defined(_X86_)
@@ -40,38 +37,7 @@ int ld_win2k_compat(void)
 #endif
 }
 
-static PVOID NTAPI count_allocate(POOL_TYPE type, SIZE_T size, ULONG tag)
-{
-    ld_calls.allocs++;
-    ld_calls.last_type = type;
-    ld_calls.last_size = size;
-    ld_calls.last_tag = tag;
-    ld_calls.last_list = NULL;
-    return ExAllocatePoolWithTag(NonPagedPool, size, tag);
-}
-
-static VOID NTAPI count_free(PVOID block)
-{
-    ld_calls.frees++;
-    ld_calls.last_freed = block;
-    ld_calls.last_list = NULL;
-    ExFreePool(block);
-}
-
-static PVOID NTAPI count_allocate_ex(POOL_TYPE type, SIZE_T size, ULONG tag, PLOOKASIDE_LIST_EX list)
-{
-    PVOID p = count_allocate(type, size, tag);
-    ld_calls.last_list = list;
-    return p;
-}
-
-static VOID NTAPI count_free_ex(PVOID block, PLOOKASIDE_LIST_EX list)
-{
-    count_free(block);
-    ld_calls.last_list = list;
-}
-
-size_t ld_storage_size(enum ld_kind kind)
+static size_t storage_size(enum ld_kind kind)
 {
     return kind == LD_NPAGED ? sizeof(NPAGED_LOOKASIDE_LIST)
          : kind == LD_PAGED  ? sizeof(PAGED_LOOKASIDE_LIST)
@@ -80,50 +46,38 @@ size_t ld_storage_size(enum ld_kind kind)
 
 static void *storage(enum ld_kind kind)
 {
-    size_t n = ld_storage_size(kind);
-    unsigned char *p = ExAllocatePoolWithTag(NonPagedPool, n + GUARD_BYTES, STORAGE_TAG);
+    size_t n = storage_size(kind);
+    unsigned char *p = ExAllocatePoolWithTag(NonPagedPool, n, STORAGE_TAG);
     size_t i;
     if (!p) return NULL;
     for (i = 0; i < n; i++) p[i] = 0;
-    for (; i < n + GUARD_BYTES; i++) p[i] = 0xA5;
     return p;
 }
 
-int ld_guard_intact(void *list, enum ld_kind kind)
-{
-    const unsigned char *p = (const unsigned char *)list + ld_storage_size(kind);
-    int i;
-    for (i = 0; i < GUARD_BYTES; i++)
-        if (p[i] != 0xA5) return 0;
-    return 1;
-}
-
-static long init(void *list, enum ld_kind kind, int custom, uint32_t flags_or_type, uint32_t ex_flags, size_t size,
-                 uint32_t tag, unsigned depth)
+static long init(void *list, enum ld_kind kind, uint32_t flags_or_type, uint32_t ex_flags, size_t size, uint32_t tag,
+                 unsigned depth)
 {
     switch (kind)
     {
     case LD_NPAGED:
-        ExInitializeNPagedLookasideList(list, custom ? count_allocate : NULL, custom ? count_free : NULL,
-                                        flags_or_type, size, tag, (USHORT)depth);
+        ExInitializeNPagedLookasideList(list, NULL, NULL, flags_or_type, size, tag, (USHORT)depth);
         return 0;
     case LD_PAGED:
-        ExInitializePagedLookasideList(list, custom ? count_allocate : NULL, custom ? count_free : NULL,
-                                       flags_or_type, size, tag, (USHORT)depth);
+        ExInitializePagedLookasideList(list, NULL, NULL, flags_or_type, size, tag, (USHORT)depth);
         return 0;
     default:
-        return ExInitializeLookasideListEx(list, custom ? count_allocate_ex : NULL, custom ? count_free_ex : NULL,
-                                           (POOL_TYPE)flags_or_type, ex_flags, size, tag, (USHORT)depth);
+        return ExInitializeLookasideListEx(list, NULL, NULL, (POOL_TYPE)flags_or_type, ex_flags, size, tag,
+                                           (USHORT)depth);
     }
 }
 
-void *ld_create(enum ld_kind kind, int custom, uint32_t flags_or_type, uint32_t ex_flags, size_t size, uint32_t tag,
-                unsigned depth, long *status)
+void *ld_create(enum ld_kind kind, uint32_t flags_or_type, uint32_t ex_flags, size_t size, uint32_t tag, unsigned depth,
+                long *status)
 {
     void *list = storage(kind);
     long st;
     if (!list) return NULL;
-    st = init(list, kind, custom, flags_or_type, ex_flags, size, tag, depth);
+    st = init(list, kind, flags_or_type, ex_flags, size, tag, depth);
     if (status) *status = st;
     if (st < 0)
     {
@@ -132,20 +86,6 @@ void *ld_create(enum ld_kind kind, int custom, uint32_t flags_or_type, uint32_t 
     }
     return list;
 }
-
-void ld_delete(void *list, enum ld_kind kind)
-{
-    switch (kind)
-    {
-    case LD_NPAGED: ExDeleteNPagedLookasideList(list); break;
-    case LD_PAGED: ExDeletePagedLookasideList(list); break;
-    default: ExDeleteLookasideListEx(list); break;
-    }
-}
-
-void ld_flush(void *list) { ExFlushLookasideListEx(list); }
-
-void ld_release_storage(void *list) { ExFreePool(list); }
 
 void *ld_alloc(void *list, enum ld_kind kind)
 {
@@ -165,16 +105,6 @@ void ld_free(void *list, enum ld_kind kind, void *block)
     case LD_PAGED: ExFreeToPagedLookasideList(list, block); break;
     default: ExFreeToLookasideListEx(list, block); break;
     }
-}
-
-int ld_has_export(enum ld_kind kind)
-{
-#ifdef _WIN64
-    (void)kind;
-    return 1;
-#else
-    return kind == LD_PAGED;
-#endif
 }
 
 #ifndef _WIN64
@@ -211,46 +141,11 @@ void ld_free_export(void *list, enum ld_kind kind, void *block)
 #endif
 }
 
-void ld_fields(void *list, struct ld_fields *out)
-{
-    GENERAL_LOOKASIDE *l = &((NPAGED_LOOKASIDE_LIST *)list)->L;   /* L is first in all three */
-    out->depth = l->Depth;
-    out->maximum_depth = l->MaximumDepth;
-    out->total_allocates = l->TotalAllocates;
-    out->allocate_misses = l->AllocateMisses;
-    out->total_frees = l->TotalFrees;
-    out->free_misses = l->FreeMisses;
-    out->type = l->Type;
-    out->tag = l->Tag;
-    out->size = l->Size;
-    out->allocate = (void *)l->Allocate;
-    out->free = (void *)l->Free;
-    out->last_total_allocates = l->LastTotalAllocates;
-    out->last_allocate_misses = l->LastAllocateMisses;
-    out->slist_depth = ExQueryDepthSList(&l->ListHead);
-}
-
-void ld_set_depth(void *list, unsigned depth) { ((NPAGED_LOOKASIDE_LIST *)list)->L.Depth = (USHORT)depth; }
-
-size_t ld_slist_header_size(void) { return sizeof(SLIST_HEADER); }
-
 void ld_slist_init(void *header) { InitializeSListHead(header); }
 
 void *ld_slist_push(void *header, void *entry) { return InterlockedPushEntrySList(header, entry); }
 
 void *ld_slist_pop(void *header) { return InterlockedPopEntrySList(header); }
-
-void *ld_slist_flush(void *header) { return InterlockedFlushSList(header); }
-
-/* The lock only matters to Win2000-compat builds (the XP+ headers drop it, windows-behavior.md 1.5). */
-static KSPIN_LOCK slist_lock __attribute__((unused));
-
-void *ld_slist_push_locked(void *header, void *entry)
-{
-    return ExInterlockedPushEntrySList(header, entry, &slist_lock);
-}
-
-void *ld_slist_pop_locked(void *header) { return ExInterlockedPopEntrySList(header, &slist_lock); }
 
 unsigned ld_slist_depth(void *header) { return ExQueryDepthSList((PSLIST_HEADER)header); }
 

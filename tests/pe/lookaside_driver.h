@@ -3,7 +3,7 @@
  * lookaside_misuse.c) and their driver half (lookaside_driver.c, built against <ddk/ntddk.h>,
  * on i386 once as an XP+ driver and once with _WIN2K_COMPAT_SLIST_USAGE). Lists live in
  * storage the driver half allocates with the DDK's structure sizes; the user half sees them as
- * handles and reads their fields through ld_fields().
+ * handles.
  */
 #ifndef NTOSKRNL_TESTS_LOOKASIDE_DRIVER_H
 #define NTOSKRNL_TESTS_LOOKASIDE_DRIVER_H
@@ -13,65 +13,30 @@
 
 enum ld_kind { LD_NPAGED, LD_PAGED, LD_EX };
 
-/* GENERAL_LOOKASIDE fields (windows-behavior.md 4.3), read by their DDK names. */
-struct ld_fields
-{
-    unsigned depth, maximum_depth;
-    uint32_t total_allocates, allocate_misses, total_frees, free_misses;
-    uint32_t type, tag, size;
-    void *allocate, *free;
-    uint32_t last_total_allocates, last_allocate_misses;
-    unsigned slist_depth;       /* ExQueryDepthSList(&L.ListHead) */
-};
-
-/* What the custom callbacks saw. */
-struct ld_calls
-{
-    int allocs, frees;
-    uint32_t last_type, last_tag;
-    size_t last_size;
-    void *last_list;        /* the list an Ex callback received (NULL for classic ones) */
-    void *last_freed;
-};
-
-extern struct ld_calls ld_calls;
-
 /* Whether this driver half was built with _WIN2K_COMPAT_SLIST_USAGE. */
 int ld_win2k_compat(void);
 
-/* A list of the given kind in zeroed storage of the DDK's size (plus `guard` bytes filled with
- * 0xA5 after it, to catch writes past the structure). custom: use the counting callbacks
- * instead of the defaults (NULL). Returns the list, or NULL for an Ex list that failed (*status). */
-void *ld_create(enum ld_kind kind, int custom, uint32_t flags_or_pool_type, uint32_t ex_flags, size_t size,
-                uint32_t tag, unsigned depth, long *status);
-void ld_delete(void *list, enum ld_kind kind);
-void ld_flush(void *list);                      /* Ex lists */
-void ld_release_storage(void *list);            /* the storage, after delete */
-size_t ld_storage_size(enum ld_kind kind);      /* sizeof of the DDK structure */
-int ld_guard_intact(void *list, enum ld_kind kind);
+/* A list of the given kind, with the default allocate and free routines, in zeroed storage of
+ * the DDK's size. Returns the list, or NULL for an Ex list that failed (*status). */
+void *ld_create(enum ld_kind kind, uint32_t flags_or_pool_type, uint32_t ex_flags, size_t size, uint32_t tag,
+                unsigned depth, long *status);
 
 /* The header inlines (ExAllocateFrom.../ExFreeTo...). */
 void *ld_alloc(void *list, enum ld_kind kind);
 void ld_free(void *list, enum ld_kind kind, void *block);
 /* The exported forms: i386 ExAllocateFromPagedLookasideList / ExFreeToPagedLookasideList; x64 the
- * Windows 11 22H2 exports of all three kinds. Return 0 / do nothing where there is no export. */
-int ld_has_export(enum ld_kind kind);
+ * Windows 11 22H2 exports of all three kinds. Return NULL / do nothing where there is no export.
+ * No test calls them; they stay because on x64 they alone import ExAllocateFromNPagedLookasideList
+ * and ExFreeToLookasideListEx (the DDK has those only as inlines), whose binding lookaside.c checks. */
 void *ld_alloc_export(void *list, enum ld_kind kind);
 void ld_free_export(void *list, enum ld_kind kind, void *block);
 
-void ld_fields(void *list, struct ld_fields *out);
-void ld_set_depth(void *list, unsigned depth);
-
-/* SLists as a driver reaches them: InitializeSListHead, InterlockedPush/Pop/FlushSList (the
- * i386 fastcall exports or the x64 Exp* ones), ExInterlockedPush/PopEntrySList with a lock,
- * ExQueryDepthSList, FirstEntrySList. Headers and entries are caller storage (16-aligned). */
-size_t ld_slist_header_size(void);
+/* SLists as a driver reaches them: InitializeSListHead, InterlockedPush/PopEntrySList (the
+ * i386 fastcall exports or the x64 Exp* ones), ExQueryDepthSList, FirstEntrySList. Headers and
+ * entries are caller storage (16-aligned). */
 void ld_slist_init(void *header);
 void *ld_slist_push(void *header, void *entry);
 void *ld_slist_pop(void *header);
-void *ld_slist_flush(void *header);
-void *ld_slist_push_locked(void *header, void *entry);   /* ExInterlockedPushEntrySList */
-void *ld_slist_pop_locked(void *header);                  /* ExInterlockedPopEntrySList */
 unsigned ld_slist_depth(void *header);
 void *ld_slist_first(void *header);
 

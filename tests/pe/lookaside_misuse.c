@@ -25,7 +25,7 @@ static LONG WINAPI exit_with_code(EXCEPTION_POINTERS *info)
 
 static int pop_unmapped_entry(void)
 {
-    void *header = ld_create(LD_NPAGED, 0, 0, 0, 64, TAG_LIST, 0, NULL);   /* ListHead at offset 0 */
+    void *header = ld_create(LD_NPAGED, 0, 0, 64, TAG_LIST, 0, NULL);   /* ListHead at offset 0 */
     void *page = VirtualAlloc(NULL, 4096, MEM_COMMIT, PAGE_READWRITE);
     SetUnhandledExceptionFilter(exit_with_code);
     ld_free(header, LD_NPAGED, page);

@@ -223,10 +223,12 @@ void free_small(const SmallBlock& s, void* block, nt::ULONG tag) {
 }  // namespace
 }  // namespace detail
 
-void free(void* block, nt::ULONG tag) {
-    if (FreeObserver observer = free_observer.load(std::memory_order_acquire)) [[unlikely]]
-        observer(block);
-    if (special::contains(block)) [[unlikely]] {
+namespace detail {
+namespace {
+
+// Everything but a small block: special pool, big blocks, another allocator's, never pool.
+[[gnu::noinline]] void free_elsewhere(void* block, nt::ULONG tag) {
+    if (special::contains(block)) {
         special::free(block, tag);
         return;
     }
@@ -235,11 +237,29 @@ void free(void* block, nt::ULONG tag) {
     for (int i = 0; i < arena_count; ++i) {
         const auto which = static_cast<ex::pool::Arena>(i);
         detail::Arena& ar = arena(which);
-        if (in_range(ar.small.base, ar.small.pages, a)) return free_small(small_locate(which, ar.small, a), block, tag);
         if (in_range(ar.big.base, ar.big.pages, a)) return free_big(big_locate(which, ar.big, a), block, tag);
     }
     const ForeignBlock foreign = outside_pool(a);
     foreign_allocator.load(std::memory_order_acquire)->free(foreign.owner, block);
+}
+
+}  // namespace
+}  // namespace detail
+
+void free(void* block, nt::ULONG tag) {
+    if (FreeObserver observer = free_observer.load(std::memory_order_acquire)) [[unlikely]]
+        observer(block);
+    // Small blocks first, inline: the regions do not overlap each other, special pool's or the
+    // big ones, so the order of the range checks does not change what a pointer is.
+    if (initialized()) [[likely]] {
+        const auto a = reinterpret_cast<std::uintptr_t>(block);
+        for (int i = 0; i < arena_count; ++i) {
+            const auto which = static_cast<ex::pool::Arena>(i);
+            detail::Arena& ar = arena(which);
+            if (in_range(ar.small.base, ar.small.pages, a)) return free_small(small_locate(which, ar.small, a), block, tag);
+        }
+    }
+    free_elsewhere(block, tag);
 }
 
 void set_foreign_allocator(const ForeignAllocator* allocator) {

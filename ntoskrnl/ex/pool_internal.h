@@ -223,8 +223,21 @@ inline void* small_allocate(ThreadHeap& heap, ex::pool::Arena which, bool cache_
     }
     return small_allocate_slow(heap, which, cache_aligned, block_bytes, page_out);
 }
-// Returns a block whose header has already been marked free.
-void small_release(ThreadHeap& heap, PageInfo& page, void* body);
+// Returns a block whose header has already been marked free: onto its page's local list when
+// the page is the thread's own (inline), else small_release_slow.
+// `was_full`: the page had no free block before this one (it becomes available again).
+void small_release_slow(ThreadHeap& heap, PageInfo& page, bool was_full);
+void small_release_remote(PageInfo& page, ThreadHeap& owner, void* body);
+inline void small_release(ThreadHeap& heap, PageInfo& page, void* body) {
+    ThreadHeap* owner = page.owner.load(std::memory_order_relaxed);
+    if (owner != &heap) [[unlikely]] return small_release_remote(page, *owner, body);
+    void* const head = page.local_free;
+    *static_cast<void**>(body) = encode_link(head);
+    page.local_free = body;
+    --page.used;
+    // A page that was full becomes available again; one that empties may be trimmed.
+    if (!head || page.used == 0) [[unlikely]] small_release_slow(heap, page, !head);
+}
 // Gives the heap's empty pages back to their arenas (a thread ending does this too).
 void trim_empty_pages(ThreadHeap& heap);
 

@@ -43,10 +43,12 @@ PageInfo* new_page(ex::pool::Arena which, ThreadHeap& heap, std::size_t units, b
             if (first == region.pages) return nullptr;
             std::size_t count = commit_chunk_pages < region.pages - first ? commit_chunk_pages : region.pages - first;
             if (!platform::commit(region.base + first * page_size, count * page_size, a.protection)) return nullptr;
-            // The side-table entries of these pages, rounded out to whole pages.
-            auto lo = reinterpret_cast<std::uintptr_t>(region.info + first) & ~(page_size - 1);
+            // The side-table entries of these pages, in whole pages: those the entries of the
+            // pages before them did not already bring in.
+            auto lo = (reinterpret_cast<std::uintptr_t>(region.info + first) + page_size - 1) & ~(page_size - 1);
             auto hi = (reinterpret_cast<std::uintptr_t>(region.info + first + count) + page_size - 1) & ~(page_size - 1);
-            if (!platform::commit(reinterpret_cast<void*>(lo), hi - lo, platform::Protection::read_write)) return nullptr;
+            if (hi > lo && !platform::commit(reinterpret_cast<void*>(lo), hi - lo, platform::Protection::read_write))
+                return nullptr;
             for (std::size_t i = first + 1; i < first + count; ++i) {
                 region.info[i].next = region.free_pages;
                 region.free_pages = &region.info[i];
@@ -184,31 +186,27 @@ void* small_allocate_slow(ThreadHeap& heap, ex::pool::Arena which, bool cache_al
     return small_pop(*(*page_out = page));
 }
 
-void small_release(ThreadHeap& heap, PageInfo& page, void* body) {
-    ThreadHeap* owner = page.owner.load(std::memory_order_relaxed);
-    if (owner != &heap) {
-        page.remote_in_progress.fetch_add(1, std::memory_order_acq_rel);
-        void* head = page.remote_free.load(std::memory_order_relaxed);
+void small_release_remote(PageInfo& page, ThreadHeap& owner, void* body) {
+    page.remote_in_progress.fetch_add(1, std::memory_order_acq_rel);
+    void* head = page.remote_free.load(std::memory_order_relaxed);
+    do {
+        *static_cast<void**>(body) = encode_link(head);
+    } while (!page.remote_free.compare_exchange_weak(head, body, std::memory_order_release, std::memory_order_relaxed));
+    // Tell the owner, once per batch, that this page has blocks to take back.
+    if (!page.remote_queued.exchange(true, std::memory_order_acq_rel)) {
+        PageInfo* top = owner.remote_pages.load(std::memory_order_relaxed);
         do {
-            *static_cast<void**>(body) = encode_link(head);
-        } while (!page.remote_free.compare_exchange_weak(head, body, std::memory_order_release,
-                                                         std::memory_order_relaxed));
-        // Tell the owner, once per batch, that this page has blocks to take back.
-        if (!page.remote_queued.exchange(true, std::memory_order_acq_rel)) {
-            PageInfo* top = owner->remote_pages.load(std::memory_order_relaxed);
-            do {
-                page.next_remote = top;
-            } while (!owner->remote_pages.compare_exchange_weak(top, &page, std::memory_order_release,
-                                                                std::memory_order_relaxed));
-        }
-        page.remote_in_progress.fetch_sub(1, std::memory_order_acq_rel);
-        return;
+            page.next_remote = top;
+        } while (!owner.remote_pages.compare_exchange_weak(top, &page, std::memory_order_release,
+                                                          std::memory_order_relaxed));
     }
-    const bool was_full = page.local_free == nullptr;
-    *static_cast<void**>(body) = encode_link(page.local_free);
-    page.local_free = body;
+    page.remote_in_progress.fetch_sub(1, std::memory_order_acq_rel);
+}
+
+// The owner's release (small_release) found the page was full, or has just emptied.
+void small_release_slow(ThreadHeap& heap, PageInfo& page, bool was_full) {
     if (was_full) make_available(heap, page);
-    if (--page.used == 0 && !page.current) note_emptied(heap);
+    if (page.used == 0 && !page.current) note_emptied(heap);
 }
 
 void trim_empty_pages(ThreadHeap& heap) {

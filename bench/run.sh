@@ -18,6 +18,9 @@
 #                          per architecture (defaults 0.3 and 0.5: i386 Wine runs under qemu here)
 #   BENCH_ONLY             workload name prefixes, comma-separated (pool_bench --only)
 #   BENCH_OUT_DIR          where the raw outputs go (default: <build>/bench-results)
+#   BENCH_REPEAT           runs of each contender, alternating ours and Wine's (default 1); each
+#                          workload's row is then the run with the median ns (the machines are
+#                          shared: one run's figures can be off by 20-30 %)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +41,29 @@ run_one() {
         bash "$repo/cmake/wine-run.sh" "$arch" "$exe" "${args[@]}" >"$outfile" 2>"$outfile.stderr" || rc=$?
     grep -v '^RESULT \|^ENV \|^MODULE \|^MEM ' "$outfile" | sed 's/\r$//' || true
     return $rc
+}
+
+# median_runs OUTFILE RUN... : OUTFILE gets the first run's lines, each RESULT replaced by the
+# run whose ns for that workload is the median (its min/max/memory fields come with it).
+median_runs() {
+    local outfile=$1; shift
+    python3 - "$outfile" "$@" <<'PY'
+import sys
+out, runs = sys.argv[1], sys.argv[2:]
+results = {}
+for run in runs:
+    for line in open(run, errors="replace"):
+        f = line.split()
+        if len(f) > 2 and f[0] == "RESULT":
+            results.setdefault(f[1], []).append((float(f[2]), line))
+with open(out, "w") as o:
+    for line in open(runs[0], errors="replace"):
+        f = line.split()
+        if len(f) > 2 and f[0] == "RESULT" and f[1] in results:
+            rows = sorted(results[f[1]], key=lambda r: r[0])
+            line = rows[(len(rows) - 1) // 2][1]
+        o.write(line)
+PY
 }
 
 # module_kind OUTFILE -> wine-builtin | native | (empty)
@@ -171,27 +197,41 @@ for arch in $archs; do
         echo "WARNING: load average $load before the $arch runs: other processes are busy; the numbers will be skewed" >&2
     fi
 
-    echo "### $arch: the project's ntoskrnl.exe ($bin)"
-    ours=$out/ours.txt
-    if run_one "$arch" "$prefix" "$exe" "$time" "$ours" && [ "$(module_kind "$ours")" = native ]; then
-        :
-    else
-        if [ "$(module_kind "$ours")" != native ]; then
-            echo "ERROR: $arch: the run meant for the project's module was bound to: $(module_kind "$ours")" >&2
+    repeat=${BENCH_REPEAT:-1}
+    ours=$out/ours.txt wine=$out/wine.txt ours_runs=() wine_runs=()
+    for ((r = 1; r <= repeat; r++)); do
+        run_out=/dev/stdout; [ "$r" -gt 1 ] && run_out=/dev/null   # the text of the first run only
+        [ "$repeat" -gt 1 ] && echo "### $arch: run $r of $repeat"
+        echo "### $arch: the project's ntoskrnl.exe ($bin)"
+        run=$out/ours.run$r.txt
+        if run_one "$arch" "$prefix" "$exe" "$time" "$run" >"$run_out" && [ "$(module_kind "$run")" = native ]; then
+            ours_runs+=("$run")
+        elif [ "$(module_kind "$run")" != native ]; then
+            echo "ERROR: $arch: the run meant for the project's module was bound to: $(module_kind "$run")" >&2
         else
-            echo "ERROR: $arch: pool_bench against the project's module failed (see $ours, $ours.stderr)" >&2
+            echo "ERROR: $arch: pool_bench against the project's module failed (see $run, $run.stderr)" >&2
         fi
+        echo "### $arch: Wine's builtin ntoskrnl.exe"
+        run=$out/wine.run$r.txt
+        if run_one "$arch" "$prefix" "$exe" "$time" "$run" "ntoskrnl.exe,hal.dll=b" >"$run_out" &&
+            [ "$(module_kind "$run")" = wine-builtin ]; then
+            wine_runs+=("$run")
+        else
+            echo "ERROR: $arch: the run against Wine's builtin failed or was bound to: $(module_kind "$run") (see $run)" >&2
+        fi
+    done
+    if [ ${#ours_runs[@]} -ne "$repeat" ]; then
         ours=""; status=1
+    else
+        median_runs "$ours" "${ours_runs[@]}"
     fi
-
-    echo "### $arch: Wine's builtin ntoskrnl.exe"
-    wine=$out/wine.txt
-    if run_one "$arch" "$prefix" "$exe" "$time" "$wine" "ntoskrnl.exe,hal.dll=b" && [ "$(module_kind "$wine")" = wine-builtin ]; then
+    if [ ${#wine_runs[@]} -eq "$repeat" ]; then
+        median_runs "$wine" "${wine_runs[@]}"
         wine64=""
         [ "$arch" = i386 ] && [ -f "$out_root/x86_64/wine.txt" ] && wine64=$out_root/x86_64/wine.txt
+        [ "$repeat" -gt 1 ] && echo "(each row: the median of $repeat runs of each contender, alternating)"
         table "$arch" "$ours" "$wine" "$wine64" | tee "$out/table.txt"
     else
-        echo "ERROR: $arch: the run against Wine's builtin failed or was bound to: $(module_kind "$wine") (see $wine)" >&2
         status=1
     fi
 done

@@ -112,7 +112,7 @@ void* allocate(const Request& r, nt::NTSTATUS* failure) {
         // A quota block references the process it charged until it is freed (ps/quota.h).
         if (billed) ps::reference_process(billed);
     } else {
-        body = big_allocate(r.type.arena, requested, r.tag, r.type.header_type, false);
+        body = big_allocate(heap, r.type.arena, requested, r.tag, r.type.header_type, false);
         if (!body) return fail(nt::status::insufficient_resources);
     }
     count(heap.tags, r.tag, r.type.paged, false, static_cast<std::int64_t>(requested));
@@ -216,8 +216,9 @@ void free_small(const SmallBlock& s, void* block, nt::ULONG tag) {
     big_mark_free(g, block);
     const bool paged = b.arena == ex::pool::Arena::paged;
     if (b.quota) return_quota(paged, b.block_bytes);
-    count(this_thread_heap().tags, b.tag, paged, true, static_cast<std::int64_t>(b.requested));
-    big_release(b.arena, g.first);
+    ThreadHeap& heap = this_thread_heap();
+    count(heap.tags, b.tag, paged, true, static_cast<std::int64_t>(b.requested));
+    big_release(heap, b.arena, g.first);
 }
 
 }  // namespace

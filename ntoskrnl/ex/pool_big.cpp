@@ -11,6 +11,10 @@ namespace {
 // Freed runs kept committed for reuse, per arena; beyond this they are decommitted so that the
 // memory goes back and a use after free faults.
 constexpr std::size_t cached_committed_budget_pages = 1024;   // 4 MiB
+// The largest run a thread keeps for itself (CachedBigRun): a driver that allocates and frees a
+// buffer of the same size over and over then takes no region lock and rewrites no table
+// entries. Bounded per thread and arena, so what the caches hold stays small.
+constexpr std::size_t thread_cached_max_pages = 16;   // 64 KiB
 
 bool take_run(BigRegion& region, std::size_t pages, std::size_t* first, bool* committed) {
     for (std::size_t i = 0; i < region.run_count; ++i) {
@@ -86,13 +90,57 @@ void add_run(BigRegion& region, std::size_t first, std::size_t pages, bool commi
 
 }  // namespace
 
-void* big_allocate(ex::pool::Arena which, std::size_t bytes, nt::ULONG tag, nt::ULONG pool_type, bool quota) {
+namespace {
+
+// Gives a run (its head entry already marked freed) back to the region.
+void release_to_region(ex::pool::Arena which, std::size_t first) {
+    BigRegion& region = arena(which).big;
+    BigEntry& head = region.table[first];
+    const std::size_t pages = head.pages;
+    for (std::size_t i = 1; i < pages; ++i) region.table[first + i].state.store(BigEntry::unused, std::memory_order_relaxed);
+    SpinLockGuard guard(region.lock);
+    const bool keep = region.cached_committed_pages + pages <= cached_committed_budget_pages;
+    if (!keep) platform::decommit(region.base + first * page_size, pages * page_size);
+    add_run(region, first, pages, keep);
+}
+
+// The heap's cached run of `which` back to the region, if it holds one.
+void flush_cached(ThreadHeap& heap, ex::pool::Arena which) {
+    CachedBigRun& cached = heap.big_cache[static_cast<int>(which)];
+    if (!cached.pages) return;
+    const std::size_t first = cached.first;
+    cached.pages = 0;
+    release_to_region(which, first);
+}
+
+}  // namespace
+
+void* big_allocate(ThreadHeap& heap, ex::pool::Arena which, std::size_t bytes, nt::ULONG tag, nt::ULONG pool_type,
+                   bool quota) {
     Arena& a = arena(which);
     BigRegion& region = a.big;
     if (bytes > region.pages * page_size) return nullptr;
     const std::size_t pages = (bytes + page_size - 1) / page_size;
     std::size_t first;
     bool committed;
+    CachedBigRun& cached = heap.big_cache[static_cast<int>(which)];
+    if (cached.pages == pages) {
+        // The thread's own freed run of this size: committed, its tails still marked.
+        first = cached.first;
+        cached.pages = 0;
+        BigEntry& head = region.table[first];
+        head.bytes = bytes;
+        head.tag = tag;
+        head.pool_type = pool_type;
+        head.quota = quota;
+        head.state.store(BigEntry::head, std::memory_order_release);
+        std::uint8_t* block = region.base + first * page_size;
+        fill_slack(block + pages * page_size, pages * page_size - bytes, pages * page_size);
+        return block;
+    }
+    // Another size: the cached run goes back first, so that it can merge with its neighbours
+    // and a request for more pages than it has can be served where it was.
+    flush_cached(heap, which);
     {
         SpinLockGuard guard(region.lock);
         if (!take_run(region, pages, &first, &committed)) return nullptr;
@@ -156,16 +204,16 @@ void big_mark_free(const BigBlock& b, void* block) {
         ke::bug_check(ke::bugcheck_code::bad_pool_caller, 0x07, 0, 0, reinterpret_cast<std::uintptr_t>(block));
 }
 
-void big_release(ex::pool::Arena which, std::size_t first) {
-    Arena& a = arena(which);
-    BigRegion& region = a.big;
-    BigEntry& head = region.table[first];
-    const std::size_t pages = head.pages;
-    for (std::size_t i = 1; i < pages; ++i) region.table[first + i].state.store(BigEntry::unused, std::memory_order_relaxed);
-    SpinLockGuard guard(region.lock);
-    const bool keep = region.cached_committed_pages + pages <= cached_committed_budget_pages;
-    if (!keep) platform::decommit(region.base + first * page_size, pages * page_size);
-    add_run(region, first, pages, keep);
+void big_release(ThreadHeap& heap, ex::pool::Arena which, std::size_t first) {
+    const std::size_t pages = arena(which).big.table[first].pages;
+    if (pages > thread_cached_max_pages) return release_to_region(which, first);
+    // The most recently freed run stays with the thread; the one it held goes back.
+    flush_cached(heap, which);
+    heap.big_cache[static_cast<int>(which)] = CachedBigRun{static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(pages)};
+}
+
+void big_flush_cache(ThreadHeap& heap) {
+    for (int i = 0; i < arena_count; ++i) flush_cached(heap, static_cast<ex::pool::Arena>(i));
 }
 
 }  // namespace ex::pool::detail

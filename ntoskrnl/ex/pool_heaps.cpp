@@ -64,6 +64,7 @@ void thread_exit() {
     if (!heap) return;
     platform::tls_set(heap_tls_slot, nullptr);
     trim_empty_pages(*heap);
+    big_flush_cache(*heap);
     SpinLockGuard guard(abandoned_lock);
     heap->next_abandoned = abandoned_heaps;
     abandoned_heaps = heap;

@@ -147,11 +147,19 @@ inline void count(TagTable& table, nt::ULONG tag, bool paged, bool is_free, std:
     bump(s->kinds[paged].bytes, static_cast<std::intptr_t>(is_free ? -bytes : bytes));
 }
 
+// A big block's run that its freeing thread keeps for the next request of the same size
+// (pool_big.cpp): still committed, its table entries still saying freed head and tails.
+struct CachedBigRun {
+    std::uint32_t first = 0;
+    std::uint32_t pages = 0;   // 0: none
+};
+
 struct ThreadHeap {
     PageInfo* current[arena_count][2][max_units + 1];     // [arena][cache aligned][units]
     PageInfo* available[arena_count][2][max_units + 1];   // other owned pages with free blocks (doubly linked)
     std::atomic<PageInfo*> remote_pages{nullptr};         // pages other threads freed into
     std::size_t emptied_since_trim = 0;                   // pages that emptied since the last trim
+    CachedBigRun big_cache[arena_count];
     TagTable tags;
     ThreadHeap* next_registered = nullptr;
     ThreadHeap* next_abandoned = nullptr;   // while no thread owns it
@@ -290,13 +298,17 @@ inline std::size_t small_quota_block_bytes(std::size_t requested, bool cache_ali
 
 // ---- The big tier (pool_big.cpp) ----
 // A block of whole pages for `bytes`, the tail of its last page filled with the slack pattern.
-void* big_allocate(ex::pool::Arena which, std::size_t bytes, nt::ULONG tag, nt::ULONG pool_type, bool quota);
+void* big_allocate(ThreadHeap& heap, ex::pool::Arena which, std::size_t bytes, nt::ULONG tag, nt::ULONG pool_type,
+                   bool quota);
 // Validates a pointer into the big region of `which` (head of a live block, slack).
 BigBlock big_locate(ex::pool::Arena which, BigRegion& region, std::uintptr_t a);
 // Marks the block freed: a second free of it, or a lost race, is a double free.
 void big_mark_free(const BigBlock& b, void* block);
-// Gives back the run whose head entry is `first` (already marked freed).
-void big_release(ex::pool::Arena which, std::size_t first);
+// Gives back the run whose head entry is `first` (already marked freed): kept in the heap's
+// cache when it is small enough, else (and whatever the cache held) to the region.
+void big_release(ThreadHeap& heap, ex::pool::Arena which, std::size_t first);
+// Gives the heap's cached runs back to their regions (a thread ending does this).
+void big_flush_cache(ThreadHeap& heap);
 
 // ---- Address space (pool_space.cpp) ----
 // 0xC2 / 0x41286 or 0x99: `a` lies in a region of `which` (starting at `pool_start`) but is no block.

@@ -1,6 +1,7 @@
 // The pool core on the host: layout rules, accounting, quota, threads, and every misuse that
 // must end in a bug check (death tests check the STOP line and the exit status).
 #include "ex/pool.h"
+#include "ex/pool_internal.h"   // the heap of an ended thread (PoolBig)
 #include "ke/irql.h"
 #include "ps/quota.h"
 
@@ -518,6 +519,79 @@ TEST(PoolIrqlDeathTest, PagedAtDispatchLevelAndNonpagedAboveIt) {
         },
         testing::ExitedWithCode(0xC2), stop("0x000000C2 \\(0x0000000000000009,0x0000000000000002,0x0000000000000001,"));
     ex::pool::free(paged, 0);
+}
+
+// The exports' path for plain legacy types (allocate_plain) serves what allocate() serves, and
+// stops for the same misuse with the same parameters.
+TEST(PoolPlain, ServesWhatAllocateServes) {
+    for (nt::ULONG type : {0x0u, 0x1u, 0x4u, 0x5u, 0x200u, 0x204u, 0x2u /* MustSucceed: not plain */, 0x20u, 0x10u}) {
+        if (type == 0x2u) continue;   // bug checks (PoolDeathTest.MustSucceedRequests)
+        for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{64}, ex::pool::small_max, ex::pool::small_max + 1,
+                              std::size_t{3 * 4096}}) {
+            void* a = ex::pool::allocate_plain(type, n, tag("Pln1"));
+            void* b = alloc(n, type, tag("Pln1"));
+            ASSERT_NE(a, nullptr) << type << " " << n;
+            ASSERT_NE(b, nullptr) << type << " " << n;
+            const ex::pool::BlockInfo ia = ex::pool::query(a), ib = ex::pool::query(b);
+            EXPECT_EQ(ia.usable_bytes, ib.usable_bytes) << type << " " << n;
+            EXPECT_EQ(ia.requested_bytes, ib.requested_bytes) << type << " " << n;
+            EXPECT_EQ(ia.arena, ib.arena) << type << " " << n;
+            EXPECT_EQ(ia.big, ib.big) << type << " " << n;
+            EXPECT_FALSE(ia.quota_charged);
+            if (!ia.big) {
+                EXPECT_EQ(header_of(a).Ulong1 & 0xFFFF0000u, header_of(b).Ulong1 & 0xFFFF0000u) << "type and size";
+                EXPECT_EQ(header_of(a).PoolTag, tag("Pln1"));
+            }
+            ex::pool::free(a, 0);
+            ex::pool::free(b, 0);
+        }
+    }
+}
+
+TEST(PoolPlainDeathTest, PagedAtDispatchLevel) {
+    EXPECT_EXIT(
+        {
+            ke::set_irql(ke::dispatch_level);
+            ex::pool::allocate_plain(1, 100, tag("Pln2"));
+        },
+        testing::ExitedWithCode(0xC2),
+        stop("0x000000C2 \\(0x0000000000000008,0x0000000000000002,0x0000000000000001,0x0000000000000064\\)"));
+}
+
+// A freed big block of up to 64 KiB stays with its thread for the next request of its size
+// (no region lock), is still known as freed while it waits (PoolBigDeathTest), and goes back to
+// the region when the thread ends.
+TEST(PoolBig, AThreadReusesItsLastFreedRunOfTheSameSize) {
+    void* a = alloc(16 * 4096, 1);
+    ASSERT_NE(a, nullptr);
+    ex::pool::free(a, 0);
+    void* b = alloc(16 * 4096 - 100, 1);
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(ex::pool::query(b).requested_bytes, 16u * 4096 - 100);
+    static_cast<std::uint8_t*>(b)[16 * 4096 - 101] = 1;
+    ex::pool::free(b, 0);
+}
+
+TEST(PoolBig, AnEndingThreadGivesItsCachedRunBack) {
+    // The heap of a thread that ended waits for another thread to adopt it; whatever big run it
+    // kept must not wait with it.
+    ex::pool::detail::ThreadHeap* heap = nullptr;
+    std::thread([&] {
+        void* t = alloc(8 * 4096, 0x200);
+        ASSERT_NE(t, nullptr);
+        ex::pool::free(t, 0);
+        heap = &ex::pool::detail::this_thread_heap();
+        EXPECT_EQ(heap->big_cache[static_cast<int>(Arena::nonpaged_nx)].pages, 8u) << "kept while the thread runs";
+    }).join();   // the TLS destructor runs ex::pool::thread_exit
+    ASSERT_NE(heap, nullptr);
+    for (const auto& cached : heap->big_cache) EXPECT_EQ(cached.pages, 0u);
+}
+
+TEST(PoolBigDeathTest, DoubleFreeOfACachedRun) {
+    void* p = alloc(2 * 4096);
+    ex::pool::free(p, 0);   // cached by this thread
+    EXPECT_EXIT(ex::pool::free(p, 0), testing::ExitedWithCode(0xC2),
+                stop("0x000000C2 \\(0x0000000000000007,0x0000000000000000,0x0000000000000000,"));
 }
 
 }  // namespace

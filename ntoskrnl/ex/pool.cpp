@@ -22,6 +22,13 @@ static_assert(nt::pool_max_irql(true) == ke::apc_level && nt::pool_max_irql(fals
 bool charge_quota(bool paged, std::uint64_t bytes) { return ps::charge(ps::current_process(), ps::quota_kind(paged), bytes); }
 void return_quota(bool paged, std::uint64_t bytes) { ps::give_back(ps::current_process(), ps::quota_kind(paged), bytes); }
 
+// Paged pool needs IRQL <= APC_LEVEL, nonpaged <= DISPATCH_LEVEL (windows-behavior.md 3.1);
+// 0x08: P2 the IRQL, P3 the pool type, P4 the size.
+[[gnu::always_inline]] inline void check_allocation_irql(bool paged, nt::ULONG pool_type, std::size_t bytes) {
+    const nt::KIRQL irql = ke::current_irql();
+    if (!irql_allowed(irql, paged)) [[unlikely]] ke::bug_check(bad_pool_caller, 0x08, irql, pool_type, bytes);
+}
+
 bool in_range(const void* base, std::size_t pages, std::uintptr_t a) {
     return a - reinterpret_cast<std::uintptr_t>(base) < pages * page_size;
 }
@@ -80,10 +87,7 @@ void* allocate(const Request& r, nt::NTSTATUS* failure) {
     if (vf::enabled() && special::eligible(r.bytes, r.type.cache_aligned)) [[unlikely]] {
         if (void* p = special::allocate(r)) return p;
     }
-    // Paged pool needs IRQL <= APC_LEVEL, nonpaged <= DISPATCH_LEVEL (windows-behavior.md 3.1);
-    // 0x08: P2 the IRQL, P3 the pool type, P4 the size.
-    const nt::KIRQL irql = ke::current_irql();
-    if (!irql_allowed(irql, r.type.paged)) ke::bug_check(bad_pool_caller, 0x08, irql, r.pool_type, r.bytes);
+    check_allocation_irql(r.type.paged, r.pool_type, r.bytes);
     auto fail = [failure](nt::NTSTATUS status) -> void* {
         if (failure) *failure = status;
         return nullptr;
@@ -150,9 +154,7 @@ void* allocate_plain(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag) {
     if ((pool_type & ~plain_type_bits) == 0 && bytes - 1 < small_max && initialized() && !vf::enabled()) [[likely]] {
         const TypeInfo& type = plain_types[plain_type_index(pool_type)];
         const std::size_t block = small_block_bytes(bytes, type.cache_aligned);
-        const nt::KIRQL irql = ke::current_irql();
-        if (!irql_allowed(irql, type.paged)) [[unlikely]]
-            ke::bug_check(bad_pool_caller, 0x08, irql, pool_type, bytes);
+        check_allocation_irql(type.paged, pool_type, bytes);
         ThreadHeap& heap = this_thread_heap();
         PageInfo* page = block ? heap.current[static_cast<int>(type.arena)][type.cache_aligned][block / unit] : nullptr;
         if (page && page->local_free) [[likely]] {

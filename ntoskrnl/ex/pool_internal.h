@@ -231,9 +231,9 @@ inline void* small_allocate(ThreadHeap& heap, ex::pool::Arena which, bool cache_
     }
     return small_allocate_slow(heap, which, cache_aligned, block_bytes, page_out);
 }
-// Returns a block whose header has already been marked free: onto its page's local list when
-// the page is the thread's own (inline), else small_release_slow.
-// `was_full`: the page had no free block before this one (it becomes available again).
+// Returns a block whose header has already been marked free: onto its page's local list when the
+// page is the thread's own (inline; small_release_slow when the page was full, or has emptied),
+// else onto the page's remote list for its owner (small_release_remote).
 void small_release_slow(ThreadHeap& heap, PageInfo& page, bool was_full);
 void small_release_remote(PageInfo& page, ThreadHeap& owner, void* body);
 inline void small_release(ThreadHeap& heap, PageInfo& page, void* body) {

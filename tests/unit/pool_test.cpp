@@ -524,8 +524,8 @@ TEST(PoolIrqlDeathTest, PagedAtDispatchLevelAndNonpagedAboveIt) {
 // The exports' path for plain legacy types (allocate_plain) serves what allocate() serves, and
 // stops for the same misuse with the same parameters.
 TEST(PoolPlain, ServesWhatAllocateServes) {
-    for (nt::ULONG type : {0x0u, 0x1u, 0x4u, 0x5u, 0x200u, 0x204u, 0x2u /* MustSucceed: not plain */, 0x20u, 0x10u}) {
-        if (type == 0x2u) continue;   // bug checks (PoolDeathTest.MustSucceedRequests)
+    // The plain types, and two that allocate_plain hands to allocate() (session, raise on failure).
+    for (nt::ULONG type : {0x0u, 0x1u, 0x4u, 0x5u, 0x200u, 0x204u, 0x20u, 0x10u}) {
         for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{64}, ex::pool::small_max, ex::pool::small_max + 1,
                               std::size_t{3 * 4096}}) {
             void* a = ex::pool::allocate_plain(type, n, tag("Pln1"));

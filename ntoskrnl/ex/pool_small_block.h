@@ -3,12 +3,12 @@
 // special pool, which lays its own) read or write a pool header.
 //
 // The calls every pair makes are inline here so that they fuse with the pool's entry points
-// (pool.cpp) into one function each: no SmallBlock is built in memory and read back, and no
-// prologue saves registers for a call whose checks all pass. Every check is still made, in the
-// order the .cpp's cold deciders report them (the fast test for a header is one masked compare;
-// when it fails, the decider finds which documented bug check applies, in the order Windows'
-// reference lists them for that block). Bug check codes and parameters: Microsoft's bug check
-// reference (BAD_POOL_CALLER 0xC2, BAD_POOL_HEADER 0x19).
+// (pool.cpp) into one function each: no SmallBlock is built in memory and read back, and the
+// compiler sees the whole path. Every check is still made: the fast test for a header is one
+// masked compare, and when it fails a cold decider in the .cpp finds which documented bug check
+// applies, testing in the order the pool always has, so codes and parameters are unchanged.
+// Bug check codes and parameters: Microsoft's bug check reference (BAD_POOL_CALLER 0xC2,
+// BAD_POOL_HEADER 0x19).
 #pragma once
 
 #include <cstring>
@@ -22,7 +22,7 @@ namespace ex::pool::detail {
 inline constexpr nt::ULONG header_quota_bit = 0x8;   // QUOTA_POOL_MASK in the stored pool type
 
 // The header fields the page's layout fixes: PreviousSize and BlockSize. PoolIndex is not
-// checked (drivers do not write it, and Windows' free build does not read it back either).
+// checked, as before: the pool leaves it 0 and nothing it does depends on it.
 inline constexpr nt::ULONG header_sizes_mask =
     nt::POOL_HEADER::make_ulong1(nt::POOL_HEADER::size_mask, 0, nt::POOL_HEADER::size_mask, 0);
 inline constexpr nt::ULONG header_type_mask = nt::POOL_HEADER::make_ulong1(0, 0, 0, nt::POOL_HEADER::index_mask);

@@ -147,21 +147,17 @@ static_assert(plain_types[plain_type_index(nt::NonPagedPoolNx)].arena == ex::poo
 }  // namespace detail
 
 void* allocate_plain(nt::ULONG pool_type, std::size_t bytes, nt::ULONG tag) {
-    // The common request, served here: a small block of a plain type, the verifier off, and a
-    // free block on the thread's current page of its class. Anything else (and a page with no
-    // free block) takes allocate(), which makes the same checks in the same order: MustSucceed,
-    // special pool, IRQL.
+    // The common request, served here: a small block of a plain type with the verifier off,
+    // which is what allocate() would do for it, in the same order (IRQL, block, tag count).
+    // Anything else takes allocate(): MustSucceed, special pool, big blocks.
     if ((pool_type & ~plain_type_bits) == 0 && bytes - 1 < small_max && initialized() && !vf::enabled()) [[likely]] {
         const TypeInfo& type = plain_types[plain_type_index(pool_type)];
-        const std::size_t block = small_block_bytes(bytes, type.cache_aligned);
-        check_allocation_irql(type.paged, pool_type, bytes);
-        ThreadHeap& heap = this_thread_heap();
-        PageInfo* page = block ? heap.current[static_cast<int>(type.arena)][type.cache_aligned][block / unit] : nullptr;
-        if (page && page->local_free) [[likely]] {
-            void* body = small_pop(*page);
-            small_format_block(*page, body, type.header_type, bytes, block, tag, false, nullptr);
-            count(heap.tags, tag, type.paged, false, static_cast<std::int64_t>(bytes));
-            return body;
+        if (const std::size_t block = small_block_bytes(bytes, type.cache_aligned)) [[likely]] {
+            check_allocation_irql(type.paged, pool_type, bytes);
+            ThreadHeap& heap = this_thread_heap();
+            void* body = small_allocate_block(heap, type, bytes, block, tag, false, nullptr);
+            if (body) [[likely]] count(heap.tags, tag, type.paged, false, static_cast<std::int64_t>(bytes));
+            return body;   // nullptr: out of memory, as allocate() would fail
         }
     }
     return allocate_plain_general(pool_type, bytes, tag);

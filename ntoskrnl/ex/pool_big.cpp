@@ -113,6 +113,23 @@ void flush_cached(ThreadHeap& heap, ex::pool::Arena which) {
     release_to_region(which, first);
 }
 
+// Makes the run at `first` (its head's page count and its tail entries already laid) the live
+// block for `bytes`.
+[[gnu::always_inline]] inline void* hand_out(BigRegion& region, std::size_t first, std::size_t pages,
+                                             std::size_t bytes, nt::ULONG tag, nt::ULONG pool_type, bool quota) {
+    BigEntry& head = region.table[first];
+    head.bytes = bytes;
+    head.tag = tag;
+    head.pool_type = pool_type;
+    head.quota = quota;
+    head.state.store(BigEntry::head, std::memory_order_release);
+    std::uint8_t* block = region.base + first * page_size;
+    // Below a page a caller gets exactly the bytes it asked for, and past a page the tail of the
+    // last page is not the caller's either: an overrun into it is found at free.
+    fill_slack(block + pages * page_size, pages * page_size - bytes, pages * page_size);
+    return block;
+}
+
 }  // namespace
 
 void* big_allocate(ThreadHeap& heap, ex::pool::Arena which, std::size_t bytes, nt::ULONG tag, nt::ULONG pool_type,
@@ -125,18 +142,9 @@ void* big_allocate(ThreadHeap& heap, ex::pool::Arena which, std::size_t bytes, n
     bool committed;
     CachedBigRun& cached = heap.big_cache[static_cast<int>(which)];
     if (cached.pages == pages) {
-        // The thread's own freed run of this size: committed, its tails still marked.
-        first = cached.first;
+        // The thread's own freed run of this size: committed, its head and tails still laid.
         cached.pages = 0;
-        BigEntry& head = region.table[first];
-        head.bytes = bytes;
-        head.tag = tag;
-        head.pool_type = pool_type;
-        head.quota = quota;
-        head.state.store(BigEntry::head, std::memory_order_release);
-        std::uint8_t* block = region.base + first * page_size;
-        fill_slack(block + pages * page_size, pages * page_size - bytes, pages * page_size);
-        return block;
+        return hand_out(region, cached.first, pages, bytes, tag, pool_type, quota);
     }
     // Another size: the cached run goes back first, so that it can merge with its neighbours
     // and a request for more pages than it has can be served where it was.
@@ -164,18 +172,9 @@ void* big_allocate(ThreadHeap& heap, ex::pool::Arena which, std::size_t bytes, n
         add_run(region, first, pages, false);
         return nullptr;
     }
-    BigEntry& head = region.table[first];
-    head.pages = static_cast<std::uint32_t>(pages);
-    head.bytes = bytes;
-    head.tag = tag;
-    head.pool_type = pool_type;
-    head.quota = quota;
+    region.table[first].pages = static_cast<std::uint32_t>(pages);
     for (std::size_t i = 1; i < pages; ++i) region.table[first + i].state.store(BigEntry::tail, std::memory_order_relaxed);
-    head.state.store(BigEntry::head, std::memory_order_release);
-    // Below a page a caller gets exactly the bytes it asked for, and past a page the tail of the
-    // last page is not the caller's either: an overrun into it is found at free.
-    fill_slack(block + pages * page_size, pages * page_size - bytes, pages * page_size);
-    return block;
+    return hand_out(region, first, pages, bytes, tag, pool_type, quota);
 }
 
 BigBlock big_locate(ex::pool::Arena which, BigRegion& region, std::uintptr_t a) {
